@@ -1,0 +1,17 @@
+//! Health Sphere's domain: the types the clinic talks about, parsed from raw
+//! input so that an invalid value cannot exist, plus the seam to the no-show
+//! predictor. No I/O lives here.
+
+pub mod appointment;
+pub mod email;
+pub mod error;
+pub mod pagination;
+pub mod password;
+pub mod patient;
+pub mod person_name;
+pub mod prediction;
+pub mod role;
+pub mod search_text;
+pub mod user;
+
+pub use error::ValidationError;

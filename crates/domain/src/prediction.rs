@@ -1,0 +1,91 @@
+//! No-show predictions and the seam to whatever model makes them.
+//!
+//! Semantics (one for stored and on-demand predictions alike): `label` is the
+//! model's decision at its chosen threshold on the no-show probability, and
+//! `probability` is the probability of *that label*, 0-100. So "80% Show" means
+//! an 80% chance the patient attends, "35% No-show" a 35% no-show risk, high
+//! enough to flag. The raw no-show probability is kept for analytics.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum PredictionLabel {
+    Show,
+    #[serde(rename = "No-show")]
+    NoShow,
+}
+
+/// A prediction as stored on an appointment at booking time; never changed afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub label: PredictionLabel,
+    /// Probability of the label, rounded to a whole percent.
+    pub probability: u8,
+    /// Probability of a no-show, 0.0-1.0.
+    pub no_show_probability: f64,
+    pub model_version: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Prediction {
+    pub fn new(no_show_probability: f64, flagged: bool, model_version: String, created_at: DateTime<Utc>) -> Self {
+        let p = no_show_probability.clamp(0.0, 1.0);
+        let (label, p_label) = if flagged { (PredictionLabel::NoShow, p) } else { (PredictionLabel::Show, 1.0 - p) };
+        Self { label, probability: (p_label * 100.0).round() as u8, no_show_probability: p, model_version, created_at }
+    }
+}
+
+/// One earlier appointment of the patient with a known outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PastVisit {
+    pub day: NaiveDate,
+    pub no_show: bool,
+}
+
+/// What the predictor knows about an appointment being booked.
+#[derive(Debug, Clone)]
+pub struct PredictionInput {
+    pub age: u8,
+    pub female: bool,
+    /// Clinic wall-clock time of booking.
+    pub booked_at: NaiveDateTime,
+    /// Clinic wall-clock time of the appointment.
+    pub appointment_at: NaiveDateTime,
+    pub scholarship: bool,
+    pub hypertension: bool,
+    pub diabetes: bool,
+    pub alcoholism: bool,
+    pub handicap: u8,
+    pub sms_received: bool,
+    pub neighbourhood: Option<String>,
+    /// The patient's earlier outcomes; the predictor uses only those known at booking time.
+    pub history: Vec<PastVisit>,
+    /// An attendance score (0-100) standing in for history the caller does not have
+    /// (the what-if endpoint); ignored when `history` is not empty.
+    pub attendance_score: Option<u8>,
+}
+
+/// Anything that can predict a no-show. `None` means no model is available.
+pub trait Predictor: Send + Sync {
+    fn predict(&self, input: &PredictionInput) -> Option<Prediction>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probability_is_that_of_the_shown_label() {
+        let now = Utc::now();
+        let show = Prediction::new(0.2, false, "v1".into(), now);
+        assert_eq!((show.label, show.probability), (PredictionLabel::Show, 80));
+        let flagged = Prediction::new(0.35, true, "v1".into(), now);
+        assert_eq!((flagged.label, flagged.probability), (PredictionLabel::NoShow, 35));
+    }
+
+    #[test]
+    fn labels_serialise_as_the_frontend_expects() {
+        assert_eq!(serde_json::to_string(&PredictionLabel::NoShow).unwrap(), "\"No-show\"");
+    }
+}
