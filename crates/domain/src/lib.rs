@@ -5,6 +5,7 @@
 pub mod appointment;
 pub mod email;
 pub mod error;
+pub mod otp;
 pub mod pagination;
 pub mod password;
 pub mod patient;

@@ -1,0 +1,41 @@
+//! The `api` command line: `serve` (default), `create-admin`, `ingest`, `train`.
+
+mod create_admin;
+mod ingest;
+mod train;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "api", about = "Health Sphere API server and admin commands")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Create the first administrator (idempotent).
+    CreateAdmin {
+        #[arg(long, env = "ADMIN_EMAIL")]
+        email: String,
+        #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Ingest a raw appointments CSV into the history.
+    Ingest { csv: PathBuf },
+    /// Train a model on the history now (without the worker).
+    Train {
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub use create_admin::create_admin;
+pub use ingest::ingest;
+pub use train::train;

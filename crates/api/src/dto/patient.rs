@@ -1,0 +1,113 @@
+//! Patients in and out.
+
+use domain::patient::{Gender, Patient, PatientDraft};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientOut {
+    /// Medical record number.
+    pub id: String,
+    pub full_name: String,
+    pub age: u8,
+    pub gender: Gender,
+    /// 0-100, rounded, derived from recorded outcomes (75 until the first one).
+    pub attendance_score: u8,
+    pub doctor_id: String,
+    pub created_at: String,
+    pub date_of_birth: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub neighbourhood: Option<String>,
+    pub scholarship: bool,
+    pub hypertension: bool,
+    pub diabetes: bool,
+    pub alcoholism: bool,
+    pub handicap: u8,
+}
+
+impl PatientOut {
+    pub fn new(p: &Patient, today: chrono::NaiveDate) -> Self {
+        Self {
+            id: p.id.clone(),
+            full_name: p.full_name.clone(),
+            age: p.current_age(today),
+            gender: p.gender,
+            attendance_score: p.attendance.score(),
+            doctor_id: p.doctor_id.clone(),
+            created_at: p.created_at.to_rfc3339(),
+            date_of_birth: p.date_of_birth.map(|d| d.to_string()),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            neighbourhood: p.neighbourhood.clone(),
+            scholarship: p.flags.scholarship,
+            hypertension: p.flags.hypertension,
+            diabetes: p.flags.diabetes,
+            alcoholism: p.flags.alcoholism,
+            handicap: p.flags.handicap,
+        }
+    }
+}
+
+/// `POST /api/patients/` and `PATCH /api/patients/{id}/` body. Only `fullName`,
+/// `age` and `gender` are required (by create); everything else is optional.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatientIn {
+    /// Proposed record number; kept when free and path-safe, else a fresh one is allocated.
+    pub id: Option<String>,
+    pub full_name: Option<String>,
+    pub age: Option<i64>,
+    pub date_of_birth: Option<String>,
+    pub gender: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub neighbourhood: Option<String>,
+    pub scholarship: Option<bool>,
+    pub hypertension: Option<bool>,
+    pub diabetes: Option<bool>,
+    pub alcoholism: Option<bool>,
+    pub handicap: Option<i64>,
+    /// Read-only: accepted so a client can send back what it received, ignored.
+    pub attendance_score: Option<serde_json::Value>,
+    pub doctor_id: Option<serde_json::Value>,
+    pub created_at: Option<serde_json::Value>,
+}
+
+impl PatientIn {
+    pub fn draft(&self) -> PatientDraft {
+        PatientDraft {
+            full_name: self.full_name.clone(),
+            age: self.age,
+            date_of_birth: self.date_of_birth.clone(),
+            gender: self.gender.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            neighbourhood: self.neighbourhood.clone(),
+            scholarship: self.scholarship,
+            hypertension: self.hypertension,
+            diabetes: self.diabetes,
+            alcoholism: self.alcoholism,
+            handicap: self.handicap,
+        }
+    }
+
+    /// A patch over the current patient: absent fields keep their values.
+    pub fn draft_over(&self, current: &PatientOut) -> PatientDraft {
+        let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+        PatientDraft {
+            full_name: Some(self.full_name.clone().unwrap_or_else(|| current.full_name.clone())),
+            age: self.age.or((self.date_of_birth.is_none() && current.date_of_birth.is_none()).then_some(i64::from(current.age))),
+            date_of_birth: pick(&self.date_of_birth, &current.date_of_birth),
+            gender: Some(self.gender.clone().unwrap_or_else(|| if current.gender == Gender::F { "F".into() } else { "M".into() })),
+            phone: pick(&self.phone, &current.phone),
+            email: pick(&self.email, &current.email),
+            neighbourhood: pick(&self.neighbourhood, &current.neighbourhood),
+            scholarship: self.scholarship.or(Some(current.scholarship)),
+            hypertension: self.hypertension.or(Some(current.hypertension)),
+            diabetes: self.diabetes.or(Some(current.diabetes)),
+            alcoholism: self.alcoholism.or(Some(current.alcoholism)),
+            handicap: self.handicap.or(Some(i64::from(current.handicap))),
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The API's one error type and its single mapping to HTTP: every error body is
+//! `{"error": "<sentence>", "code": "<kind>", "message": "<sentence>"}` (the
+//! frontend shows `error` verbatim), plus `field` for validation errors. A 500
+//! never shows its cause to the client; the whole cause chain is logged.
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use domain::ValidationError;
+use serde::Serialize;
+use storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+    #[error("{0}")]
+    BadRequest(String),
+    /// Wrong email or password: the same sentence whether or not the email exists.
+    #[error("Invalid email or password.")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("This account is disabled.")]
+    AccountDisabled,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found.")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("Too many attempts. Try again in {retry_after} seconds.")]
+    TooManyRequests { retry_after: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal(#[source] anyhow::Error),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict { code, message: message.into() }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(err.into())
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation",
+            Self::BadRequest(_) => "bad_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::AccountDisabled => "account_disabled",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { code, .. } => code,
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::TooManyRequests { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) | Self::BadRequest(_) | Self::InvalidCredentials => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::AccountDisabled | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let message = self.to_string();
+        let field = match self {
+            Self::Validation(v) => Some(v.field),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        response.json(ErrorBody { error: &message, code: self.code(), message: &message, field })
+    }
+}
+
+/// Storage failures that reach a handler unmapped: not-found and conflicts keep
+/// their meaning, anything else is internal.
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> Self {
+        match err {
+            StorageError::NotFound => ApiError::NotFound("Resource"),
+            StorageError::Duplicate { .. } => ApiError::conflict("duplicate", "This record already exists."),
+            StorageError::Conflict(code) => ApiError::conflict(code, "This change conflicts with the current state."),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<jobs::QueueError> for ApiError {
+    fn from(err: jobs::QueueError) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

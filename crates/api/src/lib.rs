@@ -1,0 +1,12 @@
+//! Health Sphere's HTTP API (actix-web): routes under `/api/` following the web
+//! frontend's contract, plus the `api` command line.
+
+pub mod auth;
+pub mod cli;
+pub mod dto;
+pub mod error;
+pub mod request;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod state;

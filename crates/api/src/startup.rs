@@ -1,0 +1,90 @@
+//! Builds the application in one place: connections, state, middleware and routes.
+//! `Application::build` binds the configured port (0 in tests: a random one).
+
+use crate::auth::tokens::TokenService;
+use crate::state::AppState;
+use crate::{request, routes};
+use actix_cors::Cors;
+use actix_web::{dev::Server, http::header, web, App, HttpServer};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use settings::Settings;
+use std::net::TcpListener;
+use std::time::Duration;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+/// Connects to MongoDB and Redis and loads the active model.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database)
+        .await
+        .context("cannot connect to MongoDB (MONGO_URI)")?;
+    let redis_url = settings.redis.url.expose_secret().to_string();
+    let cache = storage::Cache::connect(&redis_url, &settings.redis.prefix).await.context("cannot connect to Redis (REDIS_URL)")?;
+    let queues = jobs::Queues::connect(&redis_url, &settings.redis.prefix).await.context("cannot connect to Redis (REDIS_URL)")?;
+    let secret = settings.auth.secret_key.expose_secret().as_bytes().to_vec();
+    let tokens = TokenService::new(
+        &secret,
+        chrono::Duration::minutes(settings.auth.access_ttl_minutes),
+        chrono::Duration::days(settings.auth.refresh_ttl_days),
+    );
+    let model = pipeline::ModelHandle::default();
+    if let Err(err) = model.refresh(&store).await {
+        tracing::warn!(error = %err, "could not load the active model; predictions are unavailable until one is trained");
+    }
+    Ok(AppState { otp: domain::otp::OtpHasher::new(&secret), settings, store, cache, queues, tokens, model })
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers(["x-request-id", "retry-after"])
+        .max_age(3600)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let address = format!("{}:{}", settings.http.host, settings.http.port);
+        let listener = TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(build_state(settings).await?);
+        if !state.settings.auth.enabled {
+            tracing::warn!("AUTHENTICATION IS DISABLED (ENABLE_AUTH=false): every request without a token acts as an administrator. Never do this outside local development.");
+        }
+        pipeline::ModelHandle::watch(state.model.clone(), state.store.clone(), Duration::from_secs(5));
+        let server_state = state.clone();
+        let server = HttpServer::new(move || {
+            let origins = server_state.settings.http.cors_allowed_origins.clone();
+            App::new()
+                .wrap(cors(&origins))
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .app_data(server_state.clone())
+                .app_data(request::json_config())
+                .configure(routes::configure)
+        })
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

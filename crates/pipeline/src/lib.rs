@@ -1,0 +1,15 @@
+//! The no-show model's life cycle on top of storage, shared by the `api`
+//! (command line, predictions) and the `worker` (jobs):
+//! - [`ingest`]: stream a raw CSV into the appointment history, idempotently;
+//! - [`training`]: train on the history, version the artifact on disk and in the
+//!   registry, activate it when it is not worse than the active one;
+//! - [`predictor`]: the active model, swapped in without a restart.
+
+pub mod ingest;
+mod error;
+mod history_rows;
+pub mod predictor;
+pub mod training;
+
+pub use error::PipelineError;
+pub use predictor::ModelHandle;

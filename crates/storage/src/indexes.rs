@@ -1,0 +1,60 @@
+//! Every index the application's queries need, declared in one place and
+//! created at start-up (creating an existing index is a no-op).
+
+use crate::{appointments, history, jobs, models, otps, patients, tokens, users, Result, Store};
+use mongodb::bson::{doc, Document};
+use mongodb::options::IndexOptions;
+use mongodb::IndexModel;
+use std::time::Duration;
+
+fn index(keys: Document) -> IndexModel {
+    IndexModel::builder().keys(keys).build()
+}
+
+fn unique(keys: Document) -> IndexModel {
+    IndexModel::builder().keys(keys).options(IndexOptions::builder().unique(true).build()).build()
+}
+
+/// Documents are removed by the server once `field` is `after` in the past.
+fn expiring(field: &str, after: Duration) -> IndexModel {
+    IndexModel::builder().keys(doc! { field: 1 }).options(IndexOptions::builder().expire_after(after).build()).build()
+}
+
+fn declared() -> Vec<(&'static str, Vec<IndexModel>)> {
+    vec![
+        (users::COLLECTION, vec![unique(doc! { "email": 1 }), index(doc! { "role": 1, "created_at": -1 }), index(doc! { "search_terms": 1 })]),
+        (
+            patients::COLLECTION,
+            vec![
+                index(doc! { "created_at": -1 }),
+                index(doc! { "doctor_id": 1, "created_at": -1 }),
+                index(doc! { "search_terms": 1 }),
+                unique(doc! { "dedupe_key": 1 }),
+            ],
+        ),
+        (
+            appointments::COLLECTION,
+            vec![
+                index(doc! { "created_at": -1 }),
+                index(doc! { "doctor_id": 1, "created_at": -1 }),
+                index(doc! { "doctor_id": 1, "starts_at": 1 }),
+                index(doc! { "patient_id": 1, "starts_at": 1 }),
+                index(doc! { "status": 1, "starts_at": 1 }),
+                index(doc! { "starts_at": 1 }),
+                index(doc! { "patient_terms": 1 }),
+            ],
+        ),
+        (history::COLLECTION, vec![index(doc! { "patient_id": 1, "appointment_day": 1 }), index(doc! { "appointment_day": 1 })]),
+        (tokens::COLLECTION, vec![expiring("expires_at", Duration::ZERO)]),
+        (otps::COLLECTION, vec![expiring("expires_at", Duration::from_secs(24 * 3600))]),
+        (models::COLLECTION, vec![index(doc! { "created_at": -1 })]),
+        (jobs::COLLECTION, vec![expiring("created_at", Duration::from_secs(30 * 24 * 3600))]),
+    ]
+}
+
+pub async fn ensure(store: &Store) -> Result<()> {
+    for (collection, models) in declared() {
+        store.collection::<Document>(collection).create_indexes(models).await?;
+    }
+    Ok(())
+}

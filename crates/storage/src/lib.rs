@@ -1,0 +1,25 @@
+//! Persistence for Health Sphere: MongoDB repositories (one module per
+//! collection), their indexes, and the Redis cache.
+//!
+//! Documents are storage-private structs mapped to and from domain types, so the
+//! domain stays free of BSON concerns.
+
+pub mod appointments;
+pub mod cache;
+mod connect;
+mod docs;
+mod error;
+pub mod history;
+mod indexes;
+pub mod jobs;
+pub mod models;
+pub mod otps;
+pub mod patients;
+pub mod tokens;
+pub mod users;
+
+pub use cache::Cache;
+pub use connect::{connect, Store};
+pub use error::StorageError;
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

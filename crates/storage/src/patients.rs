@@ -1,0 +1,230 @@
+//! Patients (`patients`), with their record-number allocation and search terms.
+
+use crate::docs::{all_terms, collect, from_bson_time, to_bson_time};
+use crate::error::is_duplicate_on;
+use crate::{Result, Store, StorageError};
+use chrono::{NaiveDate, Utc};
+use domain::appointment::Outcome;
+use domain::pagination::PageRequest;
+use domain::patient::{Attendance, ClinicalFlags, Gender, Patient, PatientFields};
+use domain::search_text;
+use mongodb::bson::{doc, DateTime as BsonDateTime, Document};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
+
+pub(crate) const COLLECTION: &str = "patients";
+const COUNTERS: &str = "counters";
+/// Allocation gives up after this many taken numbers in a row (never expected).
+const MAX_ALLOCATION_TRIES: usize = 50;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PatientDoc {
+    #[serde(rename = "_id")]
+    id: String,
+    full_name: String,
+    age: i32,
+    date_of_birth: Option<String>,
+    gender: Gender,
+    phone: Option<String>,
+    email: Option<String>,
+    neighbourhood: Option<String>,
+    flags: ClinicalFlags,
+    attendance: Attendance,
+    doctor_id: String,
+    created_at: BsonDateTime,
+    search_terms: Vec<String>,
+    /// Folded name + date of birth + phone digits when both are known, else unique:
+    /// a unique index on it refuses the same person registered twice.
+    dedupe_key: String,
+}
+
+impl TryFrom<PatientDoc> for Patient {
+    type Error = StorageError;
+    fn try_from(d: PatientDoc) -> Result<Self> {
+        let dob = d
+            .date_of_birth
+            .map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        Ok(Patient {
+            id: d.id,
+            full_name: d.full_name,
+            age: u8::try_from(d.age).map_err(|e| StorageError::Corrupt(e.to_string()))?,
+            date_of_birth: dob,
+            gender: d.gender,
+            phone: d.phone,
+            email: d.email,
+            neighbourhood: d.neighbourhood,
+            flags: d.flags,
+            attendance: d.attendance,
+            doctor_id: d.doctor_id,
+            created_at: from_bson_time(d.created_at),
+        })
+    }
+}
+
+/// Without both date of birth and phone a person cannot be recognised, so the
+/// key is unique by construction and never refuses anything.
+fn dedupe_key(fields: &PatientFields) -> String {
+    match (&fields.date_of_birth, &fields.phone) {
+        (Some(dob), Some(phone)) => {
+            format!("{}|{}|{}", search_text::fold(&fields.full_name), dob, search_text::digits(phone))
+        }
+        _ => format!("unique:{}", mongodb::bson::oid::ObjectId::new().to_hex()),
+    }
+}
+
+fn to_doc(patient: &Patient, fields: &PatientFields) -> PatientDoc {
+    PatientDoc {
+        id: patient.id.clone(),
+        full_name: patient.full_name.clone(),
+        age: i32::from(patient.age),
+        date_of_birth: patient.date_of_birth.map(|d| d.to_string()),
+        gender: patient.gender,
+        phone: patient.phone.clone(),
+        email: patient.email.clone(),
+        neighbourhood: patient.neighbourhood.clone(),
+        flags: patient.flags,
+        attendance: patient.attendance,
+        doctor_id: patient.doctor_id.clone(),
+        created_at: to_bson_time(patient.created_at),
+        search_terms: patient.search_terms(),
+        dedupe_key: dedupe_key(fields),
+    }
+}
+
+fn build(id: String, fields: &PatientFields, doctor_id: &str) -> Patient {
+    Patient {
+        id,
+        full_name: fields.full_name.clone(),
+        age: fields.age,
+        date_of_birth: fields.date_of_birth,
+        gender: fields.gender,
+        phone: fields.phone.clone(),
+        email: fields.email.clone(),
+        neighbourhood: fields.neighbourhood.clone(),
+        flags: fields.flags,
+        attendance: Attendance::default(),
+        doctor_id: doctor_id.into(),
+        created_at: Utc::now(),
+    }
+}
+
+/// List filters (all optional, ANDed).
+#[derive(Debug, Default, Clone)]
+pub struct PatientFilter {
+    pub doctor_id: Option<String>,
+    pub gender: Option<Gender>,
+    pub neighbourhood: Option<String>,
+}
+
+impl Store {
+    fn patients(&self) -> mongodb::Collection<PatientDoc> {
+        self.collection(COLLECTION)
+    }
+
+    async fn next_record_number(&self) -> Result<String> {
+        let counter = self
+            .collection::<Document>(COUNTERS)
+            .find_one_and_update(doc! { "_id": "patient" }, doc! { "$inc": { "seq": 1_i64 } })
+            .upsert(true)
+            .return_document(ReturnDocument::After)
+            .await?
+            .ok_or_else(|| StorageError::Corrupt("patient counter missing".into()))?;
+        let seq = counter.get_i64("seq").map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        Ok(format!("P-{seq:03}"))
+    }
+
+    /// Registers a patient. A free, valid proposed record number is kept; a taken
+    /// one is never overwritten: a fresh number is allocated instead. The same
+    /// person twice (name + date of birth + phone) is `Duplicate { index: "dedupe_key_1" }`.
+    pub async fn insert_patient(&self, proposed_id: Option<&str>, fields: &PatientFields, doctor_id: &str) -> Result<Patient> {
+        let mut candidate = match proposed_id {
+            Some(id) if domain::patient::is_valid_record_number(id) => id.to_string(),
+            _ => self.next_record_number().await?,
+        };
+        for _ in 0..MAX_ALLOCATION_TRIES {
+            let patient = build(candidate.clone(), fields, doctor_id);
+            match self.patients().insert_one(to_doc(&patient, fields)).await {
+                Ok(_) => return Ok(patient),
+                Err(err) => {
+                    let err = StorageError::from(err);
+                    if !is_duplicate_on(&err, "_id") {
+                        return Err(err);
+                    }
+                    candidate = self.next_record_number().await?;
+                }
+            }
+        }
+        Err(StorageError::Corrupt("could not allocate a free record number".into()))
+    }
+
+    pub async fn find_patient(&self, id: &str) -> Result<Option<Patient>> {
+        self.patients().find_one(doc! { "_id": id }).await?.map(Patient::try_from).transpose()
+    }
+
+    /// Newest first, with the total count.
+    pub async fn list_patients(&self, filter: &PatientFilter, page: PageRequest) -> Result<(Vec<Patient>, u64)> {
+        let mut query = doc! {};
+        if let Some(d) = &filter.doctor_id {
+            query.insert("doctor_id", d);
+        }
+        if let Some(g) = filter.gender {
+            query.insert("gender", mongodb::bson::to_bson(&g)?);
+        }
+        if let Some(n) = &filter.neighbourhood {
+            query.insert("neighbourhood", n);
+        }
+        let total = self.patients().count_documents(query.clone()).await?;
+        let cursor = self
+            .patients()
+            .find(query)
+            .sort(doc! { "created_at": -1, "_id": -1 })
+            .skip(page.skip())
+            .limit(i64::from(page.page_size))
+            .await?;
+        let docs = collect(cursor).await?;
+        Ok((docs.into_iter().map(Patient::try_from).collect::<Result<_>>()?, total))
+    }
+
+    /// Patients holding every query word as a search term (index lookup), at most `limit`.
+    pub async fn search_patients(&self, words: &[String], limit: i64) -> Result<Vec<Patient>> {
+        let cursor = self.patients().find(all_terms("search_terms", words)).limit(limit).await?;
+        collect(cursor).await?.into_iter().map(Patient::try_from).collect()
+    }
+
+    /// Replaces the demographic fields (never the record number or creator).
+    pub async fn update_patient(&self, current: &Patient, fields: &PatientFields) -> Result<Patient> {
+        let mut updated = build(current.id.clone(), fields, &current.doctor_id);
+        updated.created_at = current.created_at;
+        updated.attendance = current.attendance;
+        let doc = to_doc(&updated, fields);
+        let result = self.patients().replace_one(doc! { "_id": &current.id }, doc).await?;
+        if result.matched_count == 0 {
+            return Err(StorageError::NotFound);
+        }
+        if updated.full_name != current.full_name {
+            self.rename_patient_in_appointments(&updated.id, &updated.full_name).await?;
+        }
+        Ok(updated)
+    }
+
+    pub async fn delete_patient(&self, id: &str) -> Result<()> {
+        let result = self.patients().delete_one(doc! { "_id": id }).await?;
+        if result.deleted_count == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Adds one recorded outcome to the patient's attendance counts.
+    pub async fn add_attendance(&self, id: &str, outcome: Outcome) -> Result<()> {
+        let field = match (outcome.showed_up, outcome.was_late) {
+            (false, _) => "attendance.missed",
+            (true, true) => "attendance.late",
+            (true, false) => "attendance.on_time",
+        };
+        self.patients().update_one(doc! { "_id": id }, doc! { "$inc": { field: 1 } }).await?;
+        Ok(())
+    }
+}
