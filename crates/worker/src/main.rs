@@ -1,1 +1,40 @@
-fn main() {}
+//! `worker`: consumes background jobs until SIGTERM or Ctrl-C.
+
+use std::process::ExitCode;
+
+/// Resolves on SIGTERM (Render, Docker) or Ctrl-C.
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let settings = match settings::load() {
+        Ok(s) if s.smtp.url.is_none() => {
+            eprintln!("configuration error: SMTP_URL is required but not set");
+            return ExitCode::from(2);
+        }
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(2);
+        }
+    };
+    settings::telemetry::init(settings.log_format);
+    match worker::run(settings, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
