@@ -2,7 +2,7 @@
 //! Entries expire with the token they revoke (TTL index on `expires_at`).
 
 use crate::docs::to_bson_time;
-use crate::{error::is_duplicate_on, Result, Store};
+use crate::{Result, Store, StorageError};
 use chrono::{DateTime, Utc};
 use mongodb::bson::{doc, Document};
 
@@ -49,18 +49,14 @@ impl Store {
 
     /// With rotation on, marks a refresh token as spent. Atomic: of two
     /// concurrent uses exactly one gets `true`.
+    /// Spent tokens are kept apart from revoked ones, so presenting one again is
+    /// seen as reuse (and revokes the family) rather than as a plain revoked token.
     pub async fn consume_refresh_token(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<bool> {
-        let entry = doc! { "_id": jti, "reason": "rotated", "expires_at": to_bson_time(expires_at) };
-        match self.revoked().insert_one(entry).await {
+        let entry = doc! { "_id": format!("spent:{jti}"), "reason": "rotated", "expires_at": to_bson_time(expires_at) };
+        match self.revoked().insert_one(entry).await.map_err(StorageError::from) {
             Ok(_) => Ok(true),
-            Err(err) => {
-                let err = err.into();
-                if is_duplicate_on(&err, "_id") {
-                    Ok(false)
-                } else {
-                    Err(err)
-                }
-            }
+            Err(StorageError::Duplicate { .. }) => Ok(false),
+            Err(err) => Err(err),
         }
     }
 }

@@ -16,10 +16,11 @@ use std::time::Duration;
 
 const POLL: Duration = Duration::from_millis(500);
 
-/// In-process retries with exponential backoff (1 s to 60 s); after them Redis
-/// re-queues the task with growing delays, up to its own limit.
+/// In-process retries with exponential backoff (1 s to 10 s); after them Redis
+/// re-queues the task with growing delays, up to its own limit. Kept short so a
+/// shutdown is not held up by a retry that is sleeping.
 fn retry_policy() -> anyhow::Result<BackoffRetryPolicy<ExponentialBackoff>> {
-    let backoff = ExponentialBackoffMaker::new(Duration::from_secs(1), Duration::from_secs(60), 0.5, HasherRng::default())
+    let backoff = ExponentialBackoffMaker::new(Duration::from_secs(1), Duration::from_secs(10), 0.5, HasherRng::default())
         .map_err(|e| anyhow::anyhow!("backoff: {e}"))?
         .make_backoff();
     Ok(RetryPolicy::retries(3).with_backoff(backoff))
@@ -72,7 +73,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = std::io::Res
         .register(email)
         .register(ingest)
         .register(train)
-        .shutdown_timeout(Duration::from_secs(60))
+        .shutdown_timeout(Duration::from_secs(25))
         .run_with_signal(shutdown)
         .await
         .map_err(|e| anyhow::anyhow!("worker stopped with an error: {e}"))?;
