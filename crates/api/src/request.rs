@@ -22,6 +22,23 @@ pub fn json_config() -> web::JsonConfig {
     })
 }
 
+/// Parses a JSON body read as bytes, with the same errors as [`json_config`].
+/// Admin handlers use it after their role check, so a doctor gets 403, not a
+/// body error. An empty body parses as `{}`.
+pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.len() > MAX_JSON_BYTES {
+        return Err(ApiError::PayloadTooLarge(format!("The request body is larger than {} KB.", MAX_JSON_BYTES / 1024)));
+    }
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::BadRequest(format!("Invalid request body: {e}."))
+        } else {
+            ApiError::BadRequest("The request body is not valid JSON.".into())
+        }
+    })
+}
+
 /// Decoded query parameters (form-urlencoded: `+` is a space).
 pub struct QueryParams(Vec<(String, String)>);
 

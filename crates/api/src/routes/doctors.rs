@@ -3,7 +3,7 @@
 use crate::auth::CurrentUser;
 use crate::dto::DoctorOut;
 use crate::error::{ApiError, ApiResult};
-use crate::request::QueryParams;
+use crate::request::{self, QueryParams};
 use crate::services::onboarding::{self, NewDoctor};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -33,9 +33,9 @@ struct CreateBody {
 }
 
 #[tracing::instrument(skip_all)]
-async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Json<CreateBody>) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
     user.require_admin()?;
-    let body = body.into_inner();
+    let body: CreateBody = request::json(&body)?;
     let doctor = onboarding::create_doctor(
         &state,
         NewDoctor {
@@ -84,8 +84,9 @@ struct UpdateBody {
 }
 
 #[tracing::instrument(skip_all, fields(doctor_id = %path))]
-async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, body: web::Json<UpdateBody>) -> ApiResult<HttpResponse> {
+async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, body: web::Bytes) -> ApiResult<HttpResponse> {
     user.require_admin()?;
+    let body: UpdateBody = request::json(&body)?;
     let mut doctor = onboarding::find_doctor(&state, &path).await?;
     let full_name = body.full_name.as_deref().map(|n| PersonName::parse("full_name", n)).transpose()?.map(PersonName::into_string);
     let email = body.email.as_deref().map(Email::parse).transpose()?.map(|e| e.as_str().to_string());

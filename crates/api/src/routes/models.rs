@@ -3,6 +3,7 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::request;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -30,9 +31,9 @@ fn job_id() -> String {
 
 /// Enqueues a `train_model` job: 202 with its id. The body is optional.
 #[tracing::instrument(skip_all)]
-pub async fn train(state: web::Data<AppState>, user: CurrentUser, body: Option<web::Json<TrainBody>>) -> ApiResult<HttpResponse> {
+pub async fn train(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
     user.require_admin()?;
-    let force = body.map(|b| b.force).unwrap_or(false);
+    let force = request::json::<TrainBody>(&body)?.force;
     let id = job_id();
     state.store.create_job(&id, "train_model", Some(&user.id)).await?;
     state.queues.train_model(jobs::TrainModel { job_id: id.clone(), force }).await?;
@@ -48,8 +49,9 @@ struct IngestBody {
 
 /// Enqueues ingestion of a CSV from the data directory: 202 with the job id.
 #[tracing::instrument(skip_all)]
-async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: web::Json<IngestBody>) -> ApiResult<HttpResponse> {
+async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
     user.require_admin()?;
+    let body: IngestBody = request::json(&body)?;
     let file = body.file.trim();
     let safe = !file.is_empty() && file.ends_with(".csv") && !file.contains("..") && !file.starts_with('/') && !file.contains('\\');
     if !safe {

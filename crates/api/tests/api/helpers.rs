@@ -1,0 +1,105 @@
+//! `spawn_app()`: the real application on a random port with its own database,
+//! plus users and request helpers.
+
+use api::startup::Application;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use testkit::Isolation;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: Client,
+    pub iso: Isolation,
+    pub state: actix_web::web::Data<api::state::AppState>,
+    pub admin: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.body)
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let iso = Isolation::new();
+    let mut vars: HashMap<String, String> = iso.env(0).into_iter().collect();
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let settings = settings::Settings::from_lookup(&move |name| vars.get(name).cloned()).unwrap();
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    api::cli::create_admin(&state.store, "admin@clinic.test", "admin-pass-1", "Ada Admin").await.unwrap();
+    let mut app = TestApp { base, http: Client::new(), iso, state, admin: String::new() };
+    app.admin = app.login("admin@clinic.test", "admin-pass-1").await;
+    app
+}
+
+impl TestApp {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self.call(Method::POST, "/api/auth/login/", None, Some(json!({ "email": email, "password": password }))).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        r.body["access"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an active doctor (the frontend's form, with a password) and logs in.
+    pub async fn doctor(&self, name: &str) -> (String, String) {
+        let email = format!("{}-{}@clinic.test", name.to_lowercase().replace(' ', "."), self.iso.id);
+        let r = self.post("/api/admin/doctors/", &self.admin, json!({ "full_name": name, "email": email, "password": "doctor-pass-1" })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+        let id = r.body["user"]["id"].as_str().unwrap().to_string();
+        (id, self.login(&email, "doctor-pass-1").await)
+    }
+
+    pub async fn patient(&self, token: &str, name: &str) -> String {
+        let r = self.post("/api/patients/", token, json!({ "fullName": name, "age": 40, "gender": "F" })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+        r.body["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn cleanup(self) {
+        self.iso.cleanup().await;
+    }
+}
+
+/// A future clinic-time slot `days` ahead at `hh:mm`, as the frontend sends it.
+pub fn slot(days: i64, hh_mm: &str) -> String {
+    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    format!("{day}T{hh_mm}:00")
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the HTTP API, in-process on a random port, against real
+//! SecantusDB and Redis; each test has its own database and Redis prefix.
+
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod appointments;
+mod auth;
+mod patients;
