@@ -1,0 +1,14 @@
+//! Evaluation of no-show probabilities, with the no-show class as positive.
+//!
+//! About 20% of appointments are missed, so accuracy alone says little
+//! (always predicting "attends" scores 80%): [`Evaluation`] reports AUC,
+//! precision, recall, F1 and the Brier score too, and [`calibration`] checks
+//! whether predicted probabilities match observed rates.
+
+mod auc;
+mod calibration;
+mod evaluation;
+
+pub use auc::auc;
+pub use calibration::{calibration, CalibrationBucket};
+pub use evaluation::{evaluate, Confusion, Evaluation};

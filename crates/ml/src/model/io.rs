@@ -1,0 +1,75 @@
+//! JSON (de)serialisation of artifacts, with a compatibility check on load.
+
+use std::path::{Path, PathBuf};
+
+use super::ModelArtifact;
+use crate::features::FEATURE_NAMES;
+
+/// Why an artifact could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The JSON is not a model artifact.
+    #[error("the model file is not a valid model artifact: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Reading or writing the file failed.
+    #[error("could not access the model file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The artifact was made for other features, or its numbers are unusable.
+    #[error("the model artifact cannot be used by this version: {0}")]
+    Incompatible(String),
+}
+
+impl ModelArtifact {
+    /// Pretty-printed JSON.
+    pub fn to_json(&self) -> Result<String, ModelError> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// Parses and checks an artifact.
+    pub fn from_json(json: &str) -> Result<Self, ModelError> {
+        let artifact: Self = serde_json::from_str(json)?;
+        artifact.check()?;
+        Ok(artifact)
+    }
+
+    /// Writes the artifact as JSON to `path`.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ModelError> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_json()?).map_err(|source| ModelError::Io { path: path.to_owned(), source })
+    }
+
+    /// Reads and checks an artifact from `path`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ModelError> {
+        let path = path.as_ref();
+        let json = std::fs::read_to_string(path).map_err(|source| ModelError::Io { path: path.to_owned(), source })?;
+        Self::from_json(&json)
+    }
+
+    /// Rejects artifacts whose features differ from this code's, or with non-finite numbers.
+    fn check(&self) -> Result<(), ModelError> {
+        if self.feature_names.iter().map(String::as_str).ne(FEATURE_NAMES) {
+            return Err(ModelError::Incompatible(format!(
+                "it uses features [{}], this version computes [{}]",
+                self.feature_names.join(", "),
+                FEATURE_NAMES.join(", ")
+            )));
+        }
+        let n = FEATURE_NAMES.len();
+        if self.means.len() != n || self.stds.len() != n || self.coefficients.len() != n {
+            return Err(ModelError::Incompatible(format!("it needs {n} means, stds and coefficients")));
+        }
+        let mut numbers = self.means.iter().chain(&self.stds).chain(&self.coefficients).chain([&self.intercept]);
+        if !numbers.all(|v| v.is_finite()) || self.stds.iter().any(|s| *s <= 0.0) {
+            return Err(ModelError::Incompatible("it has non-finite numbers or a non-positive std".into()));
+        }
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(ModelError::Incompatible(format!("its threshold {} is not a probability", self.threshold)));
+        }
+        Ok(())
+    }
+}
