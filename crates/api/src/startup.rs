@@ -3,7 +3,7 @@
 
 use crate::auth::tokens::TokenService;
 use crate::state::AppState;
-use crate::{request, routes};
+use crate::{observability, request, routes};
 use actix_cors::Cors;
 use actix_web::{dev::Server, http::header, web, App, HttpServer};
 use anyhow::Context;
@@ -54,6 +54,7 @@ impl Application {
         let address = format!("{}:{}", settings.http.host, settings.http.port);
         let listener = TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
         let port = listener.local_addr()?.port();
+        observability::prometheus();
         let state = web::Data::new(build_state(settings).await?);
         if !state.settings.auth.enabled {
             tracing::warn!("AUTHENTICATION IS DISABLED (ENABLE_AUTH=false): every request without a token acts as an administrator. Never do this outside local development.");
@@ -63,6 +64,7 @@ impl Application {
         let server = HttpServer::new(move || {
             let origins = server_state.settings.http.cors_allowed_origins.clone();
             App::new()
+                .wrap(actix_web::middleware::from_fn(observability::track))
                 .wrap(cors(&origins))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .app_data(server_state.clone())

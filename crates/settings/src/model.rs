@@ -36,8 +36,8 @@ pub struct HttpSettings {
     pub host: String,
     pub port: u16,
     pub cors_allowed_origins: Vec<String>,
-    /// A built web frontend (`dist/`) to serve with history-routing fallback.
-    pub static_dir: Option<PathBuf>,
+    /// Behind a reverse proxy (Render): take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +99,7 @@ impl Settings {
                     .map(|o| o.trim().trim_end_matches('/').to_string())
                     .filter(|o| !o.is_empty())
                     .collect(),
-                static_dir: optional(lookup, "STATIC_DIR").map(PathBuf::from),
+                trust_proxy: flag(lookup, "TRUST_PROXY", false)?,
             },
             mongo: mongo(lookup)?,
             redis: RedisSettings {

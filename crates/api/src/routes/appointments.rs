@@ -13,14 +13,14 @@ use domain::pagination::PageRequest;
 use domain::search_text;
 use storage::appointments::{AppointmentFilter, AppointmentOrder};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/appointments/", web::get().to(list))
-        .route("/appointments/", web::post().to(create))
-        .route("/appointments/search/", web::get().to(search))
-        .route("/appointments/doctor/{doctor_id}/", web::get().to(by_doctor))
-        .route("/appointments/{id}/", web::get().to(get))
-        .route("/appointments/{id}/", web::patch().to(update))
-        .route("/appointments/{id}/cancel/", web::post().to(cancel));
+crate::endpoints! {
+    GET "/appointments/" => list,
+    POST "/appointments/" => create,
+    GET "/appointments/search/" => search,
+    GET "/appointments/doctor/{doctor_id}/" => by_doctor,
+    GET "/appointments/{id}/" => get,
+    PATCH "/appointments/{id}/" => update,
+    POST "/appointments/{id}/cancel/" => cancel,
 }
 
 /// Filters shared by list and search: `doctorId` (admins), `patientId`, `status`,

@@ -2,17 +2,18 @@
 
 use crate::dto::doctor::LoginUser;
 use crate::error::ApiResult;
+use crate::rate_limit;
 use crate::services::{onboarding, sessions};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login/", web::post().to(login))
-        .route("/auth/refresh/", web::post().to(refresh))
-        .route("/auth/logout/", web::post().to(logout))
-        .route("/auth/activate/", web::post().to(activate));
+crate::endpoints! {
+    POST "/auth/login/" => login,
+    POST "/auth/refresh/" => refresh,
+    POST "/auth/logout/" => logout,
+    POST "/auth/activate/" => activate,
 }
 
 #[derive(Deserialize)]
@@ -23,7 +24,9 @@ struct Credentials {
 
 /// Ignores any Authorization header (the frontend sends stale tokens here).
 #[tracing::instrument(skip_all)]
-async fn login(state: web::Data<AppState>, body: web::Json<Credentials>) -> ApiResult<HttpResponse> {
+async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Credentials>) -> ApiResult<HttpResponse> {
+    rate_limit::hit(&state, rate_limit::LOGIN_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::LOGIN_PER_ACCOUNT, body.email.trim()).await?;
     let session = sessions::login(&state, &body.email, &body.password).await?;
     Ok(HttpResponse::Ok().json(json!({
         "access": session.access,
@@ -38,7 +41,8 @@ struct RefreshBody {
 }
 
 #[tracing::instrument(skip_all)]
-async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshBody>) -> ApiResult<HttpResponse> {
+async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshBody>) -> ApiResult<HttpResponse> {
+    rate_limit::hit(&state, rate_limit::REFRESH_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
     let (access, rotated) = sessions::refresh(&state, &body.refresh).await?;
     Ok(HttpResponse::Ok().json(match rotated {
         Some(refresh) => json!({ "access": access, "refresh": refresh }),
@@ -61,7 +65,9 @@ struct Activation {
 }
 
 #[tracing::instrument(skip_all)]
-async fn activate(state: web::Data<AppState>, body: web::Json<Activation>) -> ApiResult<HttpResponse> {
+async fn activate(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Activation>) -> ApiResult<HttpResponse> {
+    rate_limit::hit(&state, rate_limit::ACTIVATE_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::ACTIVATE_PER_ACCOUNT, body.email.trim()).await?;
     let user = onboarding::activate(&state, &body.email, &body.otp, &body.password).await?;
     Ok(HttpResponse::Ok().json(json!({
         "message": "Your account is active. You can now log in.",

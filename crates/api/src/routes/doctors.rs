@@ -3,6 +3,7 @@
 use crate::auth::CurrentUser;
 use crate::dto::DoctorOut;
 use crate::error::{ApiError, ApiResult};
+use crate::rate_limit;
 use crate::request::{self, QueryParams};
 use crate::services::onboarding::{self, NewDoctor};
 use crate::state::AppState;
@@ -12,11 +13,11 @@ use serde::Deserialize;
 use serde_json::json;
 use storage::users::DoctorFilter;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/doctors/", web::post().to(create))
-        .route("/admin/doctors/all/", web::get().to(list))
-        .route("/admin/doctors/{id}/", web::patch().to(update))
-        .route("/admin/doctors/{id}/resend-otp/", web::post().to(resend_otp));
+crate::endpoints! {
+    POST "/admin/doctors/" => create,
+    GET "/admin/doctors/all/" => list,
+    PATCH "/admin/doctors/{id}/" => update,
+    POST "/admin/doctors/{id}/resend-otp/" => resend_otp,
 }
 
 /// The frontend sends `{full_name, email, password}`; `name` and
@@ -112,8 +113,10 @@ async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<S
 }
 
 #[tracing::instrument(skip_all, fields(doctor_id = %path))]
-async fn resend_otp(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn resend_otp(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
     user.require_admin()?;
+    rate_limit::hit(&state, rate_limit::RESEND_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::RESEND_PER_ACCOUNT, &path).await?;
     onboarding::resend_otp(&state, &path).await?;
     Ok(HttpResponse::Accepted().json(json!({ "message": "A new activation code is being e-mailed." })))
 }

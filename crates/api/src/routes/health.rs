@@ -6,8 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 use std::time::Duration;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health/health/", web::get().to(health)).route("/api/health/", web::get().to(health));
+crate::endpoints! {
+    GET "/health/health/" => health,
+    GET "/api/health/" => health,
 }
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);

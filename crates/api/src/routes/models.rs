@@ -10,12 +10,12 @@ use serde::Deserialize;
 use serde_json::json;
 use storage::jobs::JobRecord;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/models/", web::get().to(list))
-        .route("/admin/models/train/", web::post().to(train))
-        .route("/admin/models/jobs/{id}/", web::get().to(job))
-        .route("/admin/models/{version}/activate/", web::post().to(activate))
-        .route("/admin/data/ingest/", web::post().to(ingest));
+crate::endpoints! {
+    GET "/admin/models/" => list,
+    POST "/admin/models/train/" => train,
+    GET "/admin/models/jobs/{id}/" => job,
+    POST "/admin/models/{version}/activate/" => activate,
+    POST "/admin/data/ingest/" => ingest,
 }
 
 #[derive(Deserialize, Default)]

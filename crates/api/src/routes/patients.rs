@@ -10,13 +10,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::patient::Gender;
 use storage::patients::PatientFilter;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/patients/", web::get().to(list))
-        .route("/patients/", web::post().to(create))
-        .route("/patients/search/", web::get().to(search))
-        .route("/patients/{id}/", web::get().to(get))
-        .route("/patients/{id}/", web::patch().to(update))
-        .route("/patients/{id}/", web::delete().to(delete));
+crate::endpoints! {
+    GET "/patients/" => list,
+    POST "/patients/" => create,
+    GET "/patients/search/" => search,
+    GET "/patients/{id}/" => get,
+    PATCH "/patients/{id}/" => update,
+    DELETE "/patients/{id}/" => delete,
 }
 
 /// `{patients, total, page, total_pages}`, newest first; filters `doctorId`, `gender`, `neighbourhood`.

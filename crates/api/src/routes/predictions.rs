@@ -12,10 +12,10 @@ use domain::prediction::{PredictionInput, Predictor};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/predictions/predict/", web::post().to(predict))
-        .route("/predictions/admin/retrain/", web::post().to(models::train))
-        .route("/predictions/admin/status/", web::get().to(status));
+crate::endpoints! {
+    POST "/predictions/predict/" => predict,
+    POST "/predictions/admin/retrain/" => models::train,
+    GET "/predictions/admin/status/" => status,
 }
 
 /// `smsReceived` is 0/1 from the frontend; booleans are accepted too.

@@ -1,6 +1,7 @@
 //! Use cases that combine domain rules with storage, queues and the model.
 //! Handlers parse HTTP and call one of these.
 
+pub mod analytics;
 pub mod booking;
 pub mod onboarding;
 pub mod patients;

@@ -30,11 +30,17 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// Settings for this test's namespace; `DATA_DIR` is the project's `data/`.
+pub fn test_settings(iso: &Isolation, extra: &[(&str, &str)]) -> settings::Settings {
+    let mut vars: HashMap<String, String> = iso.env(0).into_iter().collect();
+    vars.insert("DATA_DIR".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/../../data").into());
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    settings::Settings::from_lookup(&move |name| vars.get(name).cloned()).unwrap()
+}
+
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let iso = Isolation::new();
-    let mut vars: HashMap<String, String> = iso.env(0).into_iter().collect();
-    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let settings = settings::Settings::from_lookup(&move |name| vars.get(name).cloned()).unwrap();
+    let settings = test_settings(&iso, extra);
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
@@ -102,4 +108,30 @@ impl TestApp {
 pub fn slot(days: i64, hh_mm: &str) -> String {
     let day = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
     format!("{day}T{hh_mm}:00")
+}
+
+impl TestApp {
+    /// Runs the worker in this process (same namespace) until the returned sender is dropped.
+    pub fn start_worker(&self) -> tokio::sync::oneshot::Sender<()> {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let settings = test_settings(&self.iso, &[]);
+        tokio::spawn(async move {
+            let stop = async move {
+                let _ = rx.await;
+                Ok(())
+            };
+            worker::run(settings, stop).await.unwrap();
+        });
+        tx
+    }
+
+    /// Polls a job until it has finished; returns its final record.
+    pub async fn wait_for_job(&self, id: &str) -> Value {
+        testkit::eventually(std::time::Duration::from_secs(120), || async {
+            let r = self.get(&format!("/api/admin/models/jobs/{id}/"), &self.admin).await;
+            matches!(r.body["state"].as_str(), Some("succeeded" | "failed")).then_some(r.body)
+        })
+        .await
+        .expect("job finished")
+    }
 }

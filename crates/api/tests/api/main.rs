@@ -7,4 +7,6 @@ mod helpers;
 
 mod appointments;
 mod auth;
+mod models;
+mod ops;
 mod patients;

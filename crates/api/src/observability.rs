@@ -1,0 +1,59 @@
+//! Request ids and Prometheus metrics.
+//! - Every response carries `x-request-id` (the id tracing-actix-web puts in the request's span).
+//! - `GET /metrics`: request counts and latency by route pattern and status,
+//!   the model version in use, and queue depths.
+
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+use tracing_actix_web::RequestId;
+
+crate::endpoints! {
+    GET "/metrics" => metrics,
+}
+
+/// The process-wide recorder (installed once, even with several apps in one test process).
+pub fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Records `http_requests_total` and `http_request_duration_seconds` by route pattern (not raw path: ids would explode cardinality).
+pub async fn track(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let status = res.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let version = state.model.version().unwrap_or_else(|| "none".into());
+    metrics::gauge!("model_info", "version" => version).set(1.0);
+    for queue in [jobs::EMAIL_QUEUE, jobs::INGEST_QUEUE, jobs::TRAIN_QUEUE] {
+        if let Ok(stats) = state.queues.stats(queue).await {
+            metrics::gauge!("queue_pending_jobs", "queue" => queue).set(stats.pending as f64);
+            metrics::gauge!("queue_dead_jobs", "queue" => queue).set(stats.dead as f64);
+        }
+    }
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(prometheus().render())
+}

@@ -1,0 +1,76 @@
+//! Operability: the OpenAPI description covers every route, docs work offline,
+//! metrics and request ids, rate limits.
+
+use crate::helpers::spawn_app;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn the_openapi_description_lists_every_served_route() {
+    let app = spawn_app().await;
+    let spec = app.call(Method::GET, "/api/schema/", None, None).await;
+    assert_eq!(spec.status, StatusCode::OK);
+    assert_eq!(spec.body["openapi"], "3.1.0");
+    for (method, path) in api::routes::served() {
+        let op = &spec.body["paths"][&path][method.to_lowercase()];
+        assert!(op.is_object(), "{method} {path} is served but not documented");
+        // And it really is served: the fallback answers "Page not found." only for unknown routes.
+        let probe = app.call(Method::from_bytes(method.as_bytes()).unwrap(), &path.replace('{', "x").replace('}', ""), None, None).await;
+        assert_ne!(probe.body["error"], "Page not found.", "{method} {path} is documented but not served");
+    }
+    assert!(spec.body["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(spec.body["components"]["schemas"]["Error"].is_object());
+    let docs = app.http.get(format!("{}/api/docs/", app.base)).send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("swagger"), "docs page is served by the binary");
+    assert!(!html.contains("cdn."), "no CDN assets");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id_and_metrics_count_requests_by_route() {
+    let app = spawn_app().await;
+    let r = app.http.get(format!("{}/api/patients/", app.base)).bearer_auth(&app.admin).send().await.unwrap();
+    assert!(r.headers().get("x-request-id").is_some());
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/api/patients/\""));
+    assert!(metrics.contains("model_info"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn repeated_logins_for_one_account_are_limited_with_retry_after() {
+    let app = spawn_app().await;
+    let body = json!({ "email": "target@clinic.test", "password": "wrong-pass-1" });
+    let mut last = None;
+    for _ in 0..12 {
+        let r = app.http.post(format!("{}/api/auth/login/", app.base)).json(&body).send().await.unwrap();
+        last = Some((r.status(), r.headers().get("retry-after").cloned()));
+    }
+    let (status, retry_after) = last.unwrap();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after.is_some());
+    // Another account is not affected.
+    let ok = app.call(Method::POST, "/api/auth/login/", None, Some(json!({ "email": "admin@clinic.test", "password": "admin-pass-1" }))).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn cors_preflight_from_the_frontend_origin_is_allowed() {
+    let app = spawn_app().await;
+    let r = app
+        .http
+        .request(Method::OPTIONS, format!("{}/api/patients/", app.base))
+        .header("origin", "http://localhost:8080")
+        .header("access-control-request-method", "PATCH")
+        .header("access-control-request-headers", "authorization, content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(r.headers()["access-control-allow-origin"], "http://localhost:8080");
+    app.cleanup().await;
+}
