@@ -78,7 +78,8 @@ impl Stack {
 
 #[tokio::test]
 async fn a_doctor_is_onboarded_by_emailed_code_and_tokens_follow_their_life_cycle() {
-    let stack = Stack::start(&[]).await;
+    let metrics_port = free_port().to_string();
+    let stack = Stack::start(&[("WORKER_METRICS_PORT", metrics_port.as_str())]).await;
     let admin = stack.admin_token().await;
     let email = stack.doctor_email();
 
@@ -93,6 +94,8 @@ async fn a_doctor_is_onboarded_by_emailed_code_and_tokens_follow_their_life_cycl
     assert!(dup["error"].as_str().unwrap().contains("already exists"));
 
     let code = stack.wait_for_code(&email).await.expect("activation e-mail arrives at the sink");
+    let worker_metrics = stack.http.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(worker_metrics.contains("worker_jobs_total"), "{worker_metrics}");
     let (status, _) = stack.login(&email, "whatever-pass").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a pending doctor has no password yet");
 

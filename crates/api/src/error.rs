@@ -8,7 +8,7 @@ use domain::ValidationError;
 use serde::Serialize;
 use storage::StorageError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
     Validation(#[from] ValidationError),
@@ -35,6 +35,18 @@ pub enum ApiError {
     Unavailable(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Logged by the request tracing middleware: only the kind (and field), never
+/// the message, which may echo submitted values such as a patient's name.
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Validation(v) => write!(f, "ApiError(validation, field={})", v.field),
+            Self::Internal(cause) => write!(f, "ApiError(internal: {cause:#})"),
+            other => write!(f, "ApiError({})", other.code()),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -23,6 +23,8 @@ pub struct Settings {
     pub slot_minutes: u32,
     /// Offset of the clinic's wall clock from UTC in minutes (`CLINIC_UTC_OFFSET`, e.g. `-03:00`).
     pub clinic_utc_offset_minutes: i32,
+    /// Port of the worker's Prometheus endpoint (`WORKER_METRICS_PORT`); none by default.
+    pub worker_metrics_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,9 @@ impl Settings {
             data_dir: optional(lookup, "DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             slot_minutes: positive(lookup, "SLOT_MINUTES", 30)?,
             clinic_utc_offset_minutes: utc_offset(lookup)?,
+            worker_metrics_port: optional(lookup, "WORKER_METRICS_PORT")
+                .map(|p| p.parse().map_err(|_| invalid("WORKER_METRICS_PORT", "expected a port number")))
+                .transpose()?,
         })
     }
 }

@@ -30,6 +30,13 @@ async fn main() -> ExitCode {
         }
     };
     settings::telemetry::init(settings.log_format);
+    if let Some(port) = settings.worker_metrics_port {
+        let listener = metrics_exporter_prometheus::PrometheusBuilder::new().with_http_listener(([0, 0, 0, 0], port)).install();
+        if let Err(err) = listener {
+            eprintln!("error: cannot serve worker metrics on port {port}: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
     match worker::run(settings, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
