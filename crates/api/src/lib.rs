@@ -1,6 +1,8 @@
 //! Health Sphere's HTTP API (actix-web): routes under `/api/` following the web
 //! frontend's contract, plus the `api` command line.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod auth;
 pub mod cli;
 pub mod dto;

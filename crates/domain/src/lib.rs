@@ -2,6 +2,8 @@
 //! input so that an invalid value cannot exist, plus the seam to the no-show
 //! predictor. No I/O lives here.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod appointment;
 pub mod email;
 pub mod error;

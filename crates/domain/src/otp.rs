@@ -42,6 +42,11 @@ pub fn generate() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))
 }
 
+/// Codes must be exactly 6 digits; anything else is refused before any lookup.
+pub fn is_well_formed(code: &str) -> bool {
+    code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,9 +69,4 @@ mod tests {
         assert!(!h.matches("u2", "123456", &d));
         assert!(!d.contains("123456"));
     }
-}
-
-/// Codes must be exactly 6 digits; anything else is refused before any lookup.
-pub fn is_well_formed(code: &str) -> bool {
-    code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())
 }

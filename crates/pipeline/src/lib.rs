@@ -5,6 +5,8 @@
 //!   registry, activate it when it is not worse than the active one;
 //! - [`predictor`]: the active model, swapped in without a restart.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod ingest;
 mod error;
 mod history_rows;

@@ -72,7 +72,7 @@ pub async fn train_and_register(
         artifact_path: path,
         evaluation,
         baseline: serde_json::to_value(&artifact.baseline).unwrap_or_default(),
-        rows: serde_json::to_value(&artifact.rows).unwrap_or_default(),
+        rows: serde_json::to_value(artifact.rows).unwrap_or_default(),
     })
 }
 

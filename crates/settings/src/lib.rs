@@ -5,6 +5,8 @@
 //! yields a [`ConfigError`] naming the variable, which the binaries print as one
 //! line before exiting.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod env;
 mod error;
 mod model;

@@ -200,6 +200,7 @@ fn utc_offset(lookup: Lookup) -> Result<i32, ConfigError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::collections::HashMap;

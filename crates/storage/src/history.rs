@@ -72,7 +72,7 @@ impl Store {
             Ok(done) => Ok(BatchOutcome { inserted: done.inserted_ids.len() as u64, duplicates: 0 }),
             Err(err) => match err.kind.as_ref() {
                 ErrorKind::InsertMany(failure) => {
-                    let errors = failure.write_errors.as_ref().map(Vec::as_slice).unwrap_or_default();
+                    let errors = failure.write_errors.as_deref().unwrap_or_default();
                     if let Some(other) = errors.iter().find(|e| e.code != DUPLICATE_KEY) {
                         return Err(StorageError::Corrupt(other.message.clone()));
                     }

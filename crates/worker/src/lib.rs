@@ -6,6 +6,8 @@
 //! SMTP outages are retried with backoff; failures that can never succeed
 //! (unknown account, unreadable file) are aborted to the dead-letter set.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod handlers;
 mod mailer;
 mod progress;
