@@ -159,3 +159,82 @@ async fn malformed_json_wrong_types_and_huge_bodies_are_4xx_json() {
     assert!(r.body["error"].is_string());
     app.cleanup().await;
 }
+
+mod activation {
+    use crate::helpers::{spawn_app, TestApp};
+    use reqwest::{Method, StatusCode};
+    use serde_json::json;
+
+    /// A pending doctor whose current code is known (set as the worker would).
+    async fn pending(app: &TestApp, code: &str, expires_in_minutes: i64) -> (String, String) {
+        let email = format!("pending-{}@clinic.test", app.iso.id);
+        let r = app.post("/api/admin/doctors/", &app.admin, json!({ "full_name": "Dr Pending", "email": email })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+        let id = r.body["user"]["id"].as_str().unwrap().to_string();
+        let digest = app.state.otp.digest(&id, code);
+        let expires = chrono::Utc::now() + chrono::Duration::minutes(expires_in_minutes);
+        app.state.store.put_otp(&id, &digest, expires).await.unwrap();
+        (id, email)
+    }
+
+    async fn activate(app: &TestApp, email: &str, otp: &str) -> crate::helpers::Reply {
+        app.call(Method::POST, "/api/auth/activate/", None, Some(json!({ "email": email, "otp": otp, "password": "new-pass-123" }))).await
+    }
+
+    #[tokio::test]
+    async fn after_five_wrong_codes_even_the_right_one_is_refused() {
+        let app = spawn_app().await;
+        let (_, email) = pending(&app, "123456", 10).await;
+        for _ in 0..5 {
+            assert_eq!(activate(&app, &email, "654321").await.status, StatusCode::BAD_REQUEST);
+        }
+        let r = activate(&app, &email, "123456").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body["error"].as_str().unwrap().contains("Ask for a new one"), "{r:?}");
+        app.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn an_expired_code_is_refused() {
+        let app = spawn_app().await;
+        let (_, email) = pending(&app, "123456", -1).await;
+        assert_eq!(activate(&app, &email, "123456").await.status, StatusCode::BAD_REQUEST);
+        app.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn unknown_emails_malformed_codes_and_weak_passwords_are_400() {
+        let app = spawn_app().await;
+        let (_, email) = pending(&app, "123456", 10).await;
+        assert_eq!(activate(&app, "nobody@clinic.test", "123456").await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(activate(&app, &email, "12ab").await.status, StatusCode::BAD_REQUEST);
+        let weak = app.call(Method::POST, "/api/auth/activate/", None, Some(json!({ "email": email, "otp": "123456", "password": "short" }))).await;
+        assert_eq!(weak.status, StatusCode::BAD_REQUEST);
+        assert_eq!(weak.body["field"], "password");
+        assert_eq!(activate(&app, &email, "123456").await.status, StatusCode::OK, "the code survived the refusals above");
+        app.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn resending_is_for_pending_doctors_only_and_replaces_the_code() {
+        let app = spawn_app().await;
+        let (id, email) = pending(&app, "123456", 10).await;
+        let r = app.post(&format!("/api/admin/doctors/{id}/resend-otp/"), &app.admin, json!({})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{r:?}");
+        assert_eq!(activate(&app, &email, "123456").await.status, StatusCode::OK);
+        let r = app.post(&format!("/api/admin/doctors/{id}/resend-otp/"), &app.admin, json!({})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "already active");
+        let r = app.post("/api/admin/doctors/ffffffffffffffffffffffff/resend-otp/", &app.admin, json!({})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        app.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn enabling_a_doctor_who_never_activated_is_refused() {
+        let app = spawn_app().await;
+        let (id, _) = pending(&app, "123456", 10).await;
+        let r = app.patch(&format!("/api/admin/doctors/{id}/"), &app.admin, json!({ "is_active": true })).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
+        app.cleanup().await;
+    }
+}

@@ -74,3 +74,50 @@ async fn cors_preflight_from_the_frontend_origin_is_allowed() {
     assert_eq!(r.headers()["access-control-allow-origin"], "http://localhost:8080");
     app.cleanup().await;
 }
+
+/// A private Redis for this test, so it can be stopped without touching anyone else's.
+struct PrivateRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl PrivateRedis {
+    fn start() -> Self {
+        let port = testkit::free_port();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Self { port, child }
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn when_redis_goes_down_reads_fall_back_to_mongodb_and_health_says_so() {
+    let redis = PrivateRedis::start();
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let app = crate::helpers::spawn_app_with(&[("REDIS_URL", url.as_str())]).await;
+    let patient = app.patient(&app.admin, "Cache Fallback").await;
+    assert_eq!(app.get("/api/patients/", &app.admin).await.status, StatusCode::OK);
+    drop(redis);
+
+    let r = app.get("/api/patients/", &app.admin).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["patients"][0]["id"], patient.as_str());
+    let r = app.get("/api/patients/search/?q=cache", &app.admin).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let health = app.call(Method::GET, "/health/health/", None, None).await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.body["redis"], "down");
+    assert_eq!(health.body["database"], "ok");
+    app.cleanup().await;
+}
