@@ -3,22 +3,22 @@
 use crate::docs::{all_terms, collect, from_bson_time, to_bson_time};
 use crate::error::is_duplicate_on;
 use crate::{Result, Store, StorageError};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::appointment::Outcome;
 use domain::pagination::PageRequest;
 use domain::patient::{Attendance, ClinicalFlags, Gender, Patient, PatientFields};
 use domain::search_text;
 use mongodb::bson::{doc, DateTime as BsonDateTime, Document};
-use mongodb::options::ReturnDocument;
+use mongodb::options::{Hint, ReturnDocument};
 use serde::{Deserialize, Serialize};
 
 pub(crate) const COLLECTION: &str = "patients";
-const COUNTERS: &str = "counters";
+pub(crate) const COUNTERS: &str = "counters";
 /// Allocation gives up after this many taken numbers in a row (never expected).
 const MAX_ALLOCATION_TRIES: usize = 50;
 
 #[derive(Debug, Serialize, Deserialize)]
-struct PatientDoc {
+pub(crate) struct PatientDoc {
     #[serde(rename = "_id")]
     id: String,
     full_name: String,
@@ -74,7 +74,7 @@ fn dedupe_key(fields: &PatientFields) -> String {
     }
 }
 
-fn to_doc(patient: &Patient, fields: &PatientFields) -> PatientDoc {
+pub(crate) fn to_doc(patient: &Patient, fields: &PatientFields) -> PatientDoc {
     PatientDoc {
         id: patient.id.clone(),
         full_name: patient.full_name.clone(),
@@ -106,7 +106,8 @@ fn build(id: String, fields: &PatientFields, doctor_id: &str) -> Patient {
         flags: fields.flags,
         attendance: Attendance::default(),
         doctor_id: doctor_id.into(),
-        created_at: Utc::now(),
+        // At the stored (millisecond) precision, so the create reply equals later reads.
+        created_at: from_bson_time(BsonDateTime::now()),
     }
 }
 
@@ -188,8 +189,14 @@ impl Store {
     }
 
     /// Patients holding every query word as a search term (index lookup), at most `limit`.
+    /// The hint is needed: SecantusDB plans `$all` as a collection scan otherwise.
     pub async fn search_patients(&self, words: &[String], limit: i64) -> Result<Vec<Patient>> {
-        let cursor = self.patients().find(all_terms("search_terms", words)).limit(limit).await?;
+        let cursor = self
+            .patients()
+            .find(all_terms("search_terms", words))
+            .hint(Hint::Keys(doc! { "search_terms": 1 }))
+            .limit(limit)
+            .await?;
         collect(cursor).await?.into_iter().map(Patient::try_from).collect()
     }
 

@@ -1,6 +1,7 @@
 //! Patients in and out.
 
-use domain::patient::{Gender, Patient, PatientDraft};
+use domain::patient::{Gender, Patient, PatientDraft, MAX_AGE, MAX_HANDICAP};
+use domain::ValidationError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -57,7 +58,9 @@ pub struct PatientIn {
     /// Proposed record number; kept when free and path-safe, else a fresh one is allocated.
     pub id: Option<String>,
     pub full_name: Option<String>,
-    pub age: Option<i64>,
+    /// A whole number; any other JSON value is a 400 naming `age` (not a body error).
+    #[schema(value_type = Option<i64>)]
+    pub age: Option<serde_json::Value>,
     pub date_of_birth: Option<String>,
     pub gender: Option<String>,
     pub phone: Option<String>,
@@ -67,7 +70,8 @@ pub struct PatientIn {
     pub hypertension: Option<bool>,
     pub diabetes: Option<bool>,
     pub alcoholism: Option<bool>,
-    pub handicap: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub handicap: Option<serde_json::Value>,
     /// Read-only: accepted so a client can send back what it received, ignored.
     pub attendance_score: Option<serde_json::Value>,
     pub doctor_id: Option<serde_json::Value>,
@@ -75,10 +79,18 @@ pub struct PatientIn {
 }
 
 impl PatientIn {
-    pub fn draft(&self) -> PatientDraft {
-        PatientDraft {
+    fn age(&self) -> Result<Option<i64>, ValidationError> {
+        whole_number("age", self.age.as_ref(), format!("Age must be a whole number between 0 and {MAX_AGE}."))
+    }
+
+    fn handicap(&self) -> Result<Option<i64>, ValidationError> {
+        whole_number("handicap", self.handicap.as_ref(), format!("Handicap level must be a whole number between 0 and {MAX_HANDICAP}."))
+    }
+
+    pub fn draft(&self) -> Result<PatientDraft, ValidationError> {
+        Ok(PatientDraft {
             full_name: self.full_name.clone(),
-            age: self.age,
+            age: self.age()?,
             date_of_birth: self.date_of_birth.clone(),
             gender: self.gender.clone(),
             phone: self.phone.clone(),
@@ -88,16 +100,16 @@ impl PatientIn {
             hypertension: self.hypertension,
             diabetes: self.diabetes,
             alcoholism: self.alcoholism,
-            handicap: self.handicap,
-        }
+            handicap: self.handicap()?,
+        })
     }
 
     /// A patch over the current patient: absent fields keep their values.
-    pub fn draft_over(&self, current: &PatientOut) -> PatientDraft {
+    pub fn draft_over(&self, current: &PatientOut) -> Result<PatientDraft, ValidationError> {
         let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
-        PatientDraft {
+        Ok(PatientDraft {
             full_name: Some(self.full_name.clone().unwrap_or_else(|| current.full_name.clone())),
-            age: self.age.or((self.date_of_birth.is_none() && current.date_of_birth.is_none()).then_some(i64::from(current.age))),
+            age: self.age()?.or((self.date_of_birth.is_none() && current.date_of_birth.is_none()).then_some(i64::from(current.age))),
             date_of_birth: pick(&self.date_of_birth, &current.date_of_birth),
             gender: Some(self.gender.clone().unwrap_or_else(|| if current.gender == Gender::F { "F".into() } else { "M".into() })),
             phone: pick(&self.phone, &current.phone),
@@ -107,7 +119,16 @@ impl PatientIn {
             hypertension: self.hypertension.or(Some(current.hypertension)),
             diabetes: self.diabetes.or(Some(current.diabetes)),
             alcoholism: self.alcoholism.or(Some(current.alcoholism)),
-            handicap: self.handicap.or(Some(i64::from(current.handicap))),
-        }
+            handicap: self.handicap()?.or(Some(i64::from(current.handicap))),
+        })
+    }
+}
+
+/// A JSON integer; `null` or absent is `None`; anything else (`"x"`, `4.5`) is
+/// a validation error on `field`, so the client can show it next to the field.
+fn whole_number(field: &'static str, value: Option<&serde_json::Value>, message: String) -> Result<Option<i64>, ValidationError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| ValidationError::new(field, message)),
     }
 }

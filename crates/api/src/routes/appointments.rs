@@ -68,11 +68,12 @@ async fn list(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -
 #[tracing::instrument(skip_all)]
 async fn search(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -> ApiResult<HttpResponse> {
     let query = QueryParams::parse(&req)?;
+    let page = query.page()?;
     let has_filter = ["q", "status", "date", "from", "to", "patientId"].iter().any(|k| query.text(k).is_some());
     if !has_filter {
         return Ok(HttpResponse::Ok().json(Vec::<AppointmentOut>::new()));
     }
-    let (items, _) = state.store.list_appointments(&filter(&user, &query)?, AppointmentOrder::NewestBooked, query.page()?).await?;
+    let (items, _) = state.store.list_appointments(&filter(&user, &query)?, AppointmentOrder::NewestBooked, page).await?;
     Ok(HttpResponse::Ok().json(items.iter().map(AppointmentOut::from).collect::<Vec<_>>()))
 }
 

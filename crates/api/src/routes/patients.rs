@@ -41,7 +41,7 @@ async fn search(state: web::Data<AppState>, _user: CurrentUser, req: HttpRequest
 
 #[tracing::instrument(skip_all)]
 async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Json<PatientIn>) -> ApiResult<HttpResponse> {
-    let patient = patients::create(&state, body.id.as_deref(), &body.draft(), &user.id).await?;
+    let patient = patients::create(&state, body.id.as_deref(), &body.draft()?, &user.id).await?;
     Ok(HttpResponse::Created().json(patients::out(&state, &patient)))
 }
 
@@ -58,7 +58,7 @@ async fn update(state: web::Data<AppState>, _user: CurrentUser, path: web::Path<
     if body.id.as_deref().is_some_and(|id| id != current.id) {
         return Err(ApiError::BadRequest("The record number (id) cannot be changed.".into()));
     }
-    let draft = body.draft_over(&patients::out(&state, &current));
+    let draft = body.draft_over(&patients::out(&state, &current))?;
     let updated = patients::update(&state, &current, &draft).await?;
     Ok(HttpResponse::Ok().json(patients::out(&state, &updated)))
 }
