@@ -10,39 +10,39 @@ use domain::pagination::PageRequest;
 use domain::prediction::{Prediction, PredictionLabel};
 use domain::search_text;
 use mongodb::bson::{doc, oid::ObjectId, DateTime as BsonDateTime, Document};
-use mongodb::options::ReturnDocument;
+use mongodb::options::{Hint, ReturnDocument};
 use serde::{Deserialize, Serialize};
 
 pub(crate) const COLLECTION: &str = "appointments";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct PredictionDoc {
-    label: PredictionLabel,
-    probability: i32,
-    no_show_probability: f64,
-    model_version: String,
-    created_at: BsonDateTime,
+pub(crate) struct PredictionDoc {
+    pub(crate) label: PredictionLabel,
+    pub(crate) probability: i32,
+    pub(crate) no_show_probability: f64,
+    pub(crate) model_version: String,
+    pub(crate) created_at: BsonDateTime,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct AppointmentDoc {
+pub(crate) struct AppointmentDoc {
     #[serde(rename = "_id")]
-    id: ObjectId,
-    patient_id: String,
-    patient_name: String,
-    patient_terms: Vec<String>,
-    doctor_id: String,
-    starts_at: BsonDateTime,
-    ends_at: BsonDateTime,
-    sms_received: bool,
-    reason: Option<String>,
-    status: AppointmentStatus,
-    outcome: Option<Outcome>,
-    prediction: Option<PredictionDoc>,
-    created_at: BsonDateTime,
+    pub(crate) id: ObjectId,
+    pub(crate) patient_id: String,
+    pub(crate) patient_name: String,
+    pub(crate) patient_terms: Vec<String>,
+    pub(crate) doctor_id: String,
+    pub(crate) starts_at: BsonDateTime,
+    pub(crate) ends_at: BsonDateTime,
+    pub(crate) sms_received: bool,
+    pub(crate) reason: Option<String>,
+    pub(crate) status: AppointmentStatus,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) prediction: Option<PredictionDoc>,
+    pub(crate) created_at: BsonDateTime,
 }
 
-fn wall_clock(t: NaiveDateTime) -> BsonDateTime {
+pub(crate) fn wall_clock(t: NaiveDateTime) -> BsonDateTime {
     to_bson_time(t.and_utc())
 }
 
@@ -131,6 +131,26 @@ impl AppointmentFilter {
         }
         Ok(q)
     }
+
+    /// The index that serves this filter in this order. MongoDB's planner would
+    /// find it too; SecantusDB plans `$all` and compound filters as collection
+    /// scans, so the choice is made here, once, for both.
+    fn index(&self, order: AppointmentOrder) -> Document {
+        let ranged = self.from.is_some() || self.to.is_some();
+        if !self.patient_words.is_empty() {
+            return doc! { "patient_terms": 1 };
+        }
+        if self.patient_id.is_some() {
+            return doc! { "patient_id": 1, "starts_at": 1 };
+        }
+        match (self.doctor_id.is_some(), order) {
+            (true, AppointmentOrder::NewestBooked) if !ranged => doc! { "doctor_id": 1, "created_at": -1 },
+            (true, _) => doc! { "doctor_id": 1, "starts_at": 1 },
+            (false, AppointmentOrder::NewestBooked) if !ranged => doc! { "created_at": -1 },
+            (false, _) if self.status.is_some() => doc! { "status": 1, "starts_at": 1 },
+            (false, _) => doc! { "starts_at": 1 },
+        }
+    }
 }
 
 /// List order.
@@ -212,10 +232,12 @@ impl Store {
             AppointmentOrder::NewestBooked => doc! { "created_at": -1, "_id": -1 },
             AppointmentOrder::StartTime => doc! { "starts_at": 1, "_id": 1 },
         };
-        let total = self.appointments().count_documents(query.clone()).await?;
+        let index = Hint::Keys(filter.index(order));
+        let total = self.appointments().count_documents(query.clone()).hint(index.clone()).await?;
         let cursor = self
             .appointments()
             .find(query)
+            .hint(index)
             .sort(sort)
             .skip(page.skip())
             .limit(i64::from(page.page_size))
@@ -273,7 +295,11 @@ impl Store {
         let mut query = filter.to_query()?;
         query.insert("status", "done");
         query.insert("prediction", doc! { "$ne": null });
-        let cursor = self.appointments().find(query).await?;
+        let index = match filter.doctor_id {
+            Some(_) => doc! { "doctor_id": 1, "starts_at": 1 },
+            None => doc! { "status": 1, "starts_at": 1 },
+        };
+        let cursor = self.appointments().find(query).hint(Hint::Keys(index)).await?;
         Ok(collect(cursor)
             .await?
             .into_iter()

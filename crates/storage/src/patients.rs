@@ -176,10 +176,16 @@ impl Store {
         if let Some(n) = &filter.neighbourhood {
             query.insert("neighbourhood", n);
         }
-        let total = self.patients().count_documents(query.clone()).await?;
+        // Newest first from the index (SecantusDB would otherwise sort the whole collection in memory).
+        let index = Hint::Keys(match filter.doctor_id {
+            Some(_) => doc! { "doctor_id": 1, "created_at": -1 },
+            None => doc! { "created_at": -1 },
+        });
+        let total = self.patients().count_documents(query.clone()).hint(index.clone()).await?;
         let cursor = self
             .patients()
             .find(query)
+            .hint(index)
             .sort(doc! { "created_at": -1, "_id": -1 })
             .skip(page.skip())
             .limit(i64::from(page.page_size))
