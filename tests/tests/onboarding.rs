@@ -216,3 +216,23 @@ async fn sigterm_stops_the_api_and_worker_cleanly() {
     assert_eq!(stack.api.take().unwrap().terminate(), Some(0));
     stack.iso.cleanup().await;
 }
+
+#[tokio::test]
+async fn sigterm_lets_in_flight_requests_finish() {
+    let mut stack = Stack::start(&[]).await;
+    let requests: Vec<_> = (0..8)
+        .map(|_| {
+            let (http, url) = (stack.http.clone(), format!("{}/api/auth/login/", stack.base));
+            tokio::spawn(async move { http.post(url).json(&json!({ "email": "admin@clinic.test", "password": "admin-pass-1" })).send().await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let api = stack.api.take().unwrap();
+    let stopped = tokio::task::spawn_blocking(move || api.terminate());
+    for request in requests {
+        let response = request.await.unwrap().expect("an in-flight request is answered, not dropped");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(stopped.await.unwrap(), Some(0));
+    stack.iso.cleanup().await;
+}

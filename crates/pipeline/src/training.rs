@@ -97,3 +97,40 @@ pub fn decide(new: &ModelArtifact, active: Option<&ModelRecord>, force: bool) ->
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifact(validation_auc: Option<f64>) -> ModelArtifact {
+        let file = std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/noshow-sample.csv")).unwrap();
+        let (records, _) = ml::ingest::read_all(file).unwrap();
+        let mut a = ml::train::train(&records, &ml::train::TrainConfig::default(), &mut |_| {}).unwrap();
+        a.validation_auc = validation_auc;
+        a
+    }
+
+    fn record(version: &str, validation_auc: Option<f64>) -> ModelRecord {
+        ModelRecord {
+            version: version.into(),
+            created_at: Utc::now(),
+            validation_auc,
+            evaluation: serde_json::Value::Null,
+            artifact_path: String::new(),
+            artifact: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_model_is_promoted_only_when_not_worse_than_the_active_one_unless_forced() {
+        let new = artifact(Some(0.70));
+        assert!(decide(&new, None, false).0, "first model");
+        assert!(decide(&new, Some(&record("old", Some(0.70))), false).0, "equal is not worse");
+        assert!(decide(&new, Some(&record("old", Some(0.69))), false).0, "better");
+        let (kept, reason) = decide(&new, Some(&record("old", Some(0.71))), false);
+        assert!(!kept);
+        assert!(reason.contains("kept old"), "{reason}");
+        assert!(decide(&new, Some(&record("old", Some(0.71))), true).0, "forced");
+        assert!(!decide(&artifact(None), Some(&record("old", Some(0.6))), false).0, "no validation AUC");
+    }
+}
