@@ -58,6 +58,9 @@ pub const OPERATIONS: &[Operation] = &[
     ("GET", "/api/admin/models/jobs/{id}/", "models", "State and progress of a training or ingestion job.", Admin, None, 200, None),
     ("POST", "/api/admin/models/{version}/activate/", "models", "Switch the active model.", Admin, None, 200, Some("Message")),
     ("POST", "/api/admin/data/ingest/", "models", "Enqueue ingestion of a CSV from the data directory.", Admin, Some("IngestBody"), 202, Some("JobQueued")),
+    ("GET", "/api/profile/", "profile", "The logged-in user's account.", AnyUser, None, 200, Some("LoginUser")),
+    ("PATCH", "/api/profile/", "profile", "Change one's own name.", AnyUser, Some("ProfileBody"), 200, Some("LoginUser")),
+    ("PATCH", "/api/profile/password/", "profile", "Change one's own password (old_password, new_password).", AnyUser, Some("PasswordBody"), 200, Some("Message")),
     ("GET", "/api/analytics/predictions/", "analytics", "Stored predictions against outcomes: accuracy, precision, recall, F1, AUC, Brier, confusion, calibration, per model.", AnyUser, None, 200, Some("Analytics")),
 ];
 
@@ -96,6 +99,8 @@ fn components() -> Value {
         "AppointmentList": list("AppointmentOut"),
         "WhatIf": object(&[("age", json!({"type": "integer"})), ("gender", s()), ("smsReceived", json!({"type": "integer", "enum": [0, 1]})), ("attendanceScore", json!({"type": "number"})), ("appointmentDate", s())], &["age", "gender", "appointmentDate"]),
         "WhatIfReply": object(&[("label", s()), ("probability", json!({"type": "integer"})), ("noShowProbability", json!({"type": "number"})), ("modelVersion", s())], &["label", "probability", "modelVersion"]),
+        "ProfileBody": object(&[("full_name", s())], &["full_name"]),
+        "PasswordBody": object(&[("old_password", s()), ("new_password", s())], &["old_password", "new_password"]),
         "TrainBody": object(&[("force", json!({"type": "boolean"}))], &[]),
         "IngestBody": object(&[("file", s())], &["file"]),
         "JobQueued": job,

@@ -11,6 +11,7 @@ mod health;
 pub(crate) mod models;
 mod patients;
 mod predictions;
+mod profile;
 
 use actix_web::web;
 
@@ -36,6 +37,7 @@ const API_MODULES: &[&[(&str, &str)]] = &[
     predictions::ENDPOINTS,
     models::ENDPOINTS,
     analytics::ENDPOINTS,
+    profile::ENDPOINTS,
 ];
 
 /// Every served (method, full path), for the OpenAPI check.
@@ -60,7 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(appointments::configure)
                 .configure(predictions::configure)
                 .configure(models::configure)
-                .configure(analytics::configure),
+                .configure(analytics::configure)
+                .configure(profile::configure),
         )
         .default_service(web::to(not_found));
 }

@@ -238,3 +238,22 @@ mod activation {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_user_reads_renames_and_changes_their_own_password() {
+    let app = spawn_app().await;
+    let (_, token) = app.doctor("Dr Self").await;
+    let me = app.get("/api/profile/", &token).await;
+    assert_eq!(me.body["full_name"], "Dr Self");
+    let renamed = app.patch("/api/profile/", &token, json!({ "full_name": "Dr Self Renamed" })).await;
+    assert_eq!(renamed.body["full_name"], "Dr Self Renamed");
+    let wrong = app.patch("/api/profile/password/", &token, json!({ "old_password": "nope-nope", "new_password": "brand-new-pass" })).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let weak = app.patch("/api/profile/password/", &token, json!({ "old_password": "doctor-pass-1", "new_password": "short" })).await;
+    assert_eq!(weak.body["field"], "new_password");
+    let ok = app.patch("/api/profile/password/", &token, json!({ "old_password": "doctor-pass-1", "new_password": "brand-new-pass" })).await;
+    assert_eq!(ok.status, StatusCode::OK, "{ok:?}");
+    let email = me.body["email"].as_str().unwrap();
+    app.login(email, "brand-new-pass").await;
+    app.cleanup().await;
+}
