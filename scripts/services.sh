@@ -39,12 +39,23 @@ if ! listening "$mongo_port"; then
   wait_for "$mongo_port" SecantusDB
 fi
 
+# A sink already on the port may belong to another checkout: its maildir is
+# recorded when it is started; an unknown one is left alone and ours takes the next free port.
 mkdir -p "$maildir"/{tmp,new,cur}
+sink_record() { echo "${TMPDIR:-/tmp}/health-sphere-smtp-$1.maildir"; }
+while listening "$smtp_port"; do
+  if [ -f "$(sink_record "$smtp_port")" ]; then
+    maildir="$(cat "$(sink_record "$smtp_port")")"
+    break
+  fi
+  smtp_port=$((smtp_port + 1))
+done
 if ! listening "$smtp_port"; then
   log "starting SMTP sink on 127.0.0.1:$smtp_port (mail in $maildir/new)"
   nohup "$venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" \
     >"$dev/logs/smtp-$mode.log" 2>&1 &
   wait_for "$smtp_port" "SMTP sink"
+  echo "$maildir" > "$(sink_record "$smtp_port")"
 fi
 
 if ! listening 6379; then
