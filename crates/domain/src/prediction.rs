@@ -6,6 +6,7 @@
 //! an 80% chance the patient attends, "35% No-show" a 35% no-show risk, high
 //! enough to flag. The raw no-show probability is kept for analytics.
 
+use crate::patient::ClinicalFlags;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -52,11 +53,7 @@ pub struct PredictionInput {
     pub booked_at: NaiveDateTime,
     /// Clinic wall-clock time of the appointment.
     pub appointment_at: NaiveDateTime,
-    pub scholarship: bool,
-    pub hypertension: bool,
-    pub diabetes: bool,
-    pub alcoholism: bool,
-    pub handicap: u8,
+    pub flags: ClinicalFlags,
     pub sms_received: bool,
     pub neighbourhood: Option<String>,
     /// The patient's earlier outcomes; the predictor uses only those known at booking time.

@@ -7,7 +7,7 @@ use crate::routes::models;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use domain::appointment::{clinic_now, parse_appointment_time};
-use domain::patient::{parse_age, Gender};
+use domain::patient::{parse_age, ClinicalFlags, Gender};
 use domain::prediction::{PredictionInput, Predictor};
 use serde::Deserialize;
 use serde_json::json;
@@ -54,11 +54,7 @@ async fn predict(state: web::Data<AppState>, _user: CurrentUser, body: web::Json
         female: Gender::parse(&body.gender)? == Gender::F,
         booked_at: clinic_now(offset),
         appointment_at: parse_appointment_time(&body.appointment_date, offset)?,
-        scholarship: false,
-        hypertension: false,
-        diabetes: false,
-        alcoholism: false,
-        handicap: 0,
+        flags: ClinicalFlags::default(),
         sms_received: sms,
         neighbourhood: None,
         history: Vec::new(),
