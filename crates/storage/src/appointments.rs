@@ -2,7 +2,7 @@
 //! dates read as UTC, so they sort and range-query without any zone shift.
 //! The prediction is written once, at insert; no update here touches it.
 
-use crate::docs::{all_terms, collect, from_bson_time, object_id, to_bson_time};
+use crate::docs::{all_terms, collect, from_bson_time, object_id, page_total, to_bson_time};
 use crate::{Result, Store, StorageError};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use domain::appointment::{Appointment, AppointmentStatus, Outcome};
@@ -233,7 +233,7 @@ impl Store {
             AppointmentOrder::StartTime => doc! { "starts_at": 1, "_id": 1 },
         };
         let index = Hint::Keys(filter.index(order));
-        let total = self.appointments().count_documents(query.clone()).hint(index.clone()).await?;
+        let total = page_total(&self.appointments(), query.clone(), index.clone()).await?;
         let cursor = self
             .appointments()
             .find(query)

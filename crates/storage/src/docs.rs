@@ -25,6 +25,23 @@ pub async fn collect<T: DeserializeOwned + Send + Sync + Unpin>(cursor: Cursor<T
 }
 
 /// Matches documents whose `field` holds every query word (see `domain::search_text`).
+/// An index serves `$all` by seeking its first element only, so the longest
+/// (most selective) word goes first: `P-50001` seeks `50001`, not `p`.
 pub fn all_terms(field: &str, words: &[String]) -> mongodb::bson::Document {
-    mongodb::bson::doc! { field: { "$all": words } }
+    let mut ordered: Vec<&String> = words.iter().collect();
+    ordered.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    mongodb::bson::doc! { field: { "$all": ordered } }
+}
+
+/// Total for a page: the collection's O(1) estimate when nothing is filtered
+/// (a full count walks every index entry), an exact count otherwise.
+pub async fn page_total<T: Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    query: mongodb::bson::Document,
+    index: mongodb::options::Hint,
+) -> Result<u64> {
+    if query.is_empty() {
+        return Ok(collection.estimated_document_count().await?);
+    }
+    Ok(collection.count_documents(query).hint(index).await?)
 }

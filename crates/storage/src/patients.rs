@@ -1,6 +1,6 @@
 //! Patients (`patients`), with their record-number allocation and search terms.
 
-use crate::docs::{all_terms, collect, from_bson_time, to_bson_time};
+use crate::docs::{all_terms, collect, from_bson_time, page_total, to_bson_time};
 use crate::error::is_duplicate_on;
 use crate::{Result, Store, StorageError};
 use chrono::NaiveDate;
@@ -181,7 +181,7 @@ impl Store {
             Some(_) => doc! { "doctor_id": 1, "created_at": -1 },
             None => doc! { "created_at": -1 },
         });
-        let total = self.patients().count_documents(query.clone()).hint(index.clone()).await?;
+        let total = page_total(&self.patients(), query.clone(), index.clone()).await?;
         let cursor = self
             .patients()
             .find(query)
