@@ -38,10 +38,14 @@ pub fn all_terms(field: &str, words: &[String]) -> mongodb::bson::Document {
 pub async fn page_total<T: Send + Sync>(
     collection: &mongodb::Collection<T>,
     query: mongodb::bson::Document,
-    index: mongodb::options::Hint,
+    hint: Option<mongodb::options::Hint>,
 ) -> Result<u64> {
     if query.is_empty() {
         return Ok(collection.estimated_document_count().await?);
     }
-    Ok(collection.count_documents(query).hint(index).await?)
+    let mut count = collection.count_documents(query);
+    if let Some(hint) = hint {
+        count = count.hint(hint);
+    }
+    Ok(count.await?)
 }

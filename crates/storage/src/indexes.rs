@@ -1,5 +1,7 @@
 //! Every index the application's queries need, declared in one place and
-//! created at start-up (creating an existing index is a no-op).
+//! created at start-up (creating an existing index is a no-op). Sorted lists
+//! end their sort with `_id` as a tiebreak, so their indexes do too: an index
+//! that matches the whole sort lets a page stop after `limit` entries.
 
 use crate::{appointments, history, jobs, models, otps, patients, tokens, users, Result, Store};
 use mongodb::bson::{doc, Document};
@@ -22,12 +24,12 @@ fn expiring(field: &str, after: Duration) -> IndexModel {
 
 fn declared() -> Vec<(&'static str, Vec<IndexModel>)> {
     vec![
-        (users::COLLECTION, vec![unique(doc! { "email": 1 }), index(doc! { "role": 1, "created_at": -1 }), index(doc! { "search_terms": 1 })]),
+        (users::COLLECTION, vec![unique(doc! { "email": 1 }), index(doc! { "role": 1, "created_at": -1, "_id": -1 }), index(doc! { "search_terms": 1 })]),
         (
             patients::COLLECTION,
             vec![
-                index(doc! { "created_at": -1 }),
-                index(doc! { "doctor_id": 1, "created_at": -1 }),
+                index(doc! { "created_at": -1, "_id": -1 }),
+                index(doc! { "doctor_id": 1, "created_at": -1, "_id": -1 }),
                 index(doc! { "search_terms": 1 }),
                 unique(doc! { "dedupe_key": 1 }),
             ],
@@ -35,12 +37,12 @@ fn declared() -> Vec<(&'static str, Vec<IndexModel>)> {
         (
             appointments::COLLECTION,
             vec![
-                index(doc! { "created_at": -1 }),
-                index(doc! { "doctor_id": 1, "created_at": -1 }),
-                index(doc! { "doctor_id": 1, "starts_at": 1 }),
+                index(doc! { "created_at": -1, "_id": -1 }),
+                index(doc! { "doctor_id": 1, "created_at": -1, "_id": -1 }),
+                index(doc! { "doctor_id": 1, "starts_at": 1, "_id": 1 }),
                 index(doc! { "patient_id": 1, "starts_at": 1 }),
-                index(doc! { "status": 1, "starts_at": 1 }),
-                index(doc! { "starts_at": 1 }),
+                index(doc! { "status": 1, "starts_at": 1, "_id": 1 }),
+                index(doc! { "starts_at": 1, "_id": 1 }),
                 index(doc! { "patient_terms": 1 }),
             ],
         ),

@@ -4,6 +4,8 @@
 //! Documents are storage-private structs mapped to and from domain types, so the
 //! domain stays free of BSON concerns.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod appointments;
 pub mod cache;
 mod connect;
@@ -15,6 +17,7 @@ pub mod jobs;
 pub mod models;
 pub mod otps;
 pub mod patients;
+pub mod seed;
 pub mod tokens;
 pub mod users;
 

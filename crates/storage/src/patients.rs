@@ -176,16 +176,10 @@ impl Store {
         if let Some(n) = &filter.neighbourhood {
             query.insert("neighbourhood", n);
         }
-        // Newest first from the index (SecantusDB would otherwise sort the whole collection in memory).
-        let index = Hint::Keys(match filter.doctor_id {
-            Some(_) => doc! { "doctor_id": 1, "created_at": -1 },
-            None => doc! { "created_at": -1 },
-        });
-        let total = page_total(&self.patients(), query.clone(), index.clone()).await?;
+        let total = page_total(&self.patients(), query.clone(), None).await?;
         let cursor = self
             .patients()
             .find(query)
-            .hint(index)
             .sort(doc! { "created_at": -1, "_id": -1 })
             .skip(page.skip())
             .limit(i64::from(page.page_size))

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# HTTP latency benchmark at scale (a benchmark, not a test): starts a dedicated
+# SecantusDB server on a temporary store, builds and runs
+# crates/api/examples/bench_http.rs (release), which loads the data and reports
+# median/p95/p99 latency of the patient and appointment list and search
+# endpoints, the query plans, and a storage-level breakdown. Stops the server,
+# removes the store and the run's Redis keys at the end.
+#
+#   scripts/bench-http.sh                                   # 100,000 patients, 500,000 appointments
+#   BENCH_PATIENTS=5000 BENCH_APPOINTMENTS=25000 scripts/bench-http.sh    # a quick run
+#
+# Environment:
+#   BENCH_PATIENTS, BENCH_APPOINTMENTS, BENCH_DOCTORS, BENCH_BATCH, BENCH_INSERT_CONCURRENCY,
+#   BENCH_SAMPLES, BENCH_CONC_SAMPLES, BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_SEED, BENCH_JSON
+#                      passed to the example (see its header for meanings and defaults)
+#   BENCH_MONGO_PORT   port of the dedicated server (default 27099; must be free)
+#   BENCH_SERVER       secantusd-rs (default when installed) or secantusd-py
+#   BENCH_STORAGE      storage directory (default: a new temporary directory, removed afterwards)
+#   BENCH_CACHE_SIZE   WiredTiger cache for secantusd-rs (default 2G)
+#   REDIS_URL          default redis://127.0.0.1:6379 (the run uses the prefix bench:<pid>)
+#
+# secantusd-rs (much faster loads) is installed with
+#   cargo install secantus-mdb --version 0.5.3-beta.196 --ignore-rust-version --locked   (needs cmake)
+# otherwise the project's secantusd-py (.dev/venv, see scripts/services.sh) is used.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+port="${BENCH_MONGO_PORT:-27099}"
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+prefix="bench:$$"
+log() { echo "[bench-http] $*" >&2; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+server="${BENCH_SERVER:-}"
+if [[ -z "$server" ]]; then
+  if command -v secantusd-rs >/dev/null; then server=secantusd-rs; else server=secantusd-py; fi
+fi
+case "$server" in
+  secantusd-rs)
+    bin="$(command -v secantusd-rs)" || { log "secantusd-rs not found (see the header for how to install it)"; exit 1; }
+    extra=(--cache-size "${BENCH_CACHE_SIZE:-2G}")
+    label="secantusd-rs $("$bin" --version 2>/dev/null | head -1 | awk '{print $2}')" ;;
+  secantusd-py)
+    bin="$root/.dev/venv/bin/secantusd-py"
+    [[ -x "$bin" ]] || { log "$bin missing: run scripts/services.sh once"; exit 1; }
+    extra=()
+    label="secantusd-py $("$root/.dev/venv/bin/python" -c 'import importlib.metadata as m; print(m.version("SecantusDB"))' 2>/dev/null || echo '?')" ;;
+  *) log "BENCH_SERVER must be secantusd-rs or secantusd-py"; exit 2 ;;
+esac
+
+if listening "$port"; then
+  log "port $port is already in use; set BENCH_MONGO_PORT to a free port"
+  exit 1
+fi
+
+created_storage=""
+storage="${BENCH_STORAGE:-}"
+if [[ -z "$storage" ]]; then
+  storage="$(mktemp -d -t hs-bench-db.XXXXXX)"
+  created_storage="$storage"
+fi
+server_log="$(mktemp -t hs-bench-server.XXXXXX.log)"
+server_pid=""
+
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    log "stopping $server (pid $server_pid)"
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  if command -v redis-cli >/dev/null; then
+    redis-cli -u "$redis_url" --scan --pattern "$prefix:*" 2>/dev/null \
+      | xargs -r -n 500 redis-cli -u "$redis_url" DEL >/dev/null 2>&1 || true
+  fi
+  [[ -n "$created_storage" ]] && rm -rf "$created_storage"
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cd "$root"
+log "building the example (release)"
+cargo build --release -p api --example bench_http >&2
+
+log "starting $label on 127.0.0.1:$port (store $storage, log $server_log)"
+"$bin" --host 127.0.0.1 --port "$port" --storage-path "$storage" "${extra[@]}" >"$server_log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do listening "$port" && break; sleep 0.2; done
+listening "$port" || { log "$server did not start; see $server_log"; tail -20 "$server_log" >&2; exit 1; }
+
+log "running the benchmark (prefix $prefix); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+started=$(date +%s)
+MONGO_URI="mongodb://127.0.0.1:$port/hs_bench" REDIS_URL="$redis_url" REDIS_PREFIX="$prefix" \
+  BENCH_SERVER_LABEL="$label" RUST_LOG="${RUST_LOG:-off}" \
+  "$root/target/release/examples/bench_http"
+log "done in $(( $(date +%s) - started )) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
