@@ -785,8 +785,8 @@ async fn storage_breakdown(
     let patients = db.collection::<Document>("patients");
     let appointments = db.collection::<Document>("appointments");
     let newest = doc! { "created_at": -1, "_id": -1 };
-    let created = doc! { "created_at": -1 };
-    let doctor_created = doc! { "doctor_id": 1, "created_at": -1 };
+    let created = doc! { "created_at": -1, "_id": -1 };
+    let doctor_created = doc! { "doctor_id": 1, "created_at": -1, "_id": -1 };
     println!("| query (driver, as the repository sends it; no HTTP/auth/cache) | median ms (3 runs) |");
     println!("|---|--:|");
     let count = |coll: mongodb::Collection<Document>, filter: Document, hint: Document| async move {
@@ -1199,7 +1199,7 @@ async fn main() -> anyhow::Result<()> {
     let record_words = search_text::query_words(&sample.id);
     let newest = doc! { "created_at": -1, "_id": -1 };
     let by_time = doc! { "starts_at": 1, "_id": 1 };
-    // The hints mirror what the repositories send (storage::patients / storage::appointments).
+    // As the repositories send them: only the `$all` word searches carry a hint.
     let find = |coll: &str, filter: Document, sort: Option<&Document>, hint: Option<Document>, limit: i64| {
         let mut c = doc! { "find": coll, "filter": filter };
         if let Some(sort) = sort {
@@ -1239,18 +1239,18 @@ async fn main() -> anyhow::Result<()> {
             find("patients", terms("search_terms", &record_words), None, Some(doc! { "search_terms": 1 }), 500),
         ),
         (
-            "patient list page 1 (hint created_at)".into(),
-            find("patients", doc! {}, Some(&newest), Some(doc! { "created_at": -1 }), 20),
+            "patient list page 1 (hint created_at, _id)".into(),
+            find("patients", doc! {}, Some(&newest), Some(doc! { "created_at": -1, "_id": -1 }), 20),
         ),
         ("patient list page 1, without the hint".into(), find("patients", doc! {}, Some(&newest), None, 20)),
-        ("patient list total (count_documents)".into(), count("patients", doc! {}, doc! { "created_at": -1 })),
+        ("patient list total (count_documents)".into(), count("patients", doc! {}, doc! { "created_at": -1, "_id": -1 })),
         (
-            "appointment list page 1, admin (hint created_at)".into(),
-            find("appointments", doc! {}, Some(&newest), Some(doc! { "created_at": -1 }), 20),
+            "appointment list page 1, admin (as sent: no hint)".into(),
+            find("appointments", doc! {}, Some(&newest), None, 20),
         ),
         (
             "appointment list total, admin (count_documents)".into(),
-            count("appointments", doc! {}, doc! { "created_at": -1 }),
+            count("appointments", doc! {}, doc! { "created_at": -1, "_id": -1 }),
         ),
         (
             "appointment list page 1, doctor".into(),
@@ -1258,21 +1258,21 @@ async fn main() -> anyhow::Result<()> {
                 "appointments",
                 doc! { "doctor_id": &doctor_id },
                 Some(&newest),
-                Some(doc! { "doctor_id": 1, "created_at": -1 }),
+                None,
                 20,
             ),
         ),
         (
             "appointment list total, doctor (count_documents)".into(),
-            count("appointments", doc! { "doctor_id": &doctor_id }, doc! { "doctor_id": 1, "created_at": -1 }),
+            count("appointments", doc! { "doctor_id": &doctor_id }, doc! { "doctor_id": 1, "created_at": -1, "_id": -1 }),
         ),
         (
             format!("appointments of {}, admin, ordering=time", days.first().copied().unwrap_or(today)),
-            find("appointments", day.clone(), Some(&by_time), Some(doc! { "starts_at": 1 }), 20),
+            find("appointments", day.clone(), Some(&by_time), None, 20),
         ),
         (
             format!("appointments of {}, doctor, ordering=time", days.first().copied().unwrap_or(today)),
-            find("appointments", doctor_day, Some(&by_time), Some(doc! { "doctor_id": 1, "starts_at": 1 }), 20),
+            find("appointments", doctor_day, Some(&by_time), None, 20),
         ),
         (
             "appointment search `maria sil` + pending, admin".into(),
