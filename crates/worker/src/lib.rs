@@ -13,6 +13,7 @@ mod mailer;
 mod progress;
 mod runner;
 mod state;
+pub mod vacuum;
 
 pub use mailer::Mailer;
 pub use runner::run;

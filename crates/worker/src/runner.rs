@@ -68,6 +68,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = std::io::Res
             .enable_tracing()
             .build(handlers::train)
     };
+    crate::vacuum::spawn(queues.clone());
     tracing::info!("worker started");
     Monitor::new()
         .register(email)

@@ -35,6 +35,8 @@ async fn the_worker_ingests_trains_and_the_api_predicts_at_booking() {
     let again = ingest_sample(&app).await;
     assert_eq!(again["result"]["inserted"], 0, "re-ingesting the same file adds nothing");
     assert_eq!(again["result"]["already_present"], 2995);
+    // Finished tasks' data can be swept from Redis (the worker does it hourly for day-old ones).
+    assert!(worker::vacuum::sweep(&app.state.queues, std::time::Duration::ZERO).await >= 2);
 
     // Booking before any model: still created, prediction null.
     let (_, doctor) = app.doctor("Dr Model").await;
