@@ -1,5 +1,7 @@
 //! The built `api` and `worker` binaries, run as child processes that are
-//! stopped (SIGTERM, then kill) when dropped.
+//! stopped (SIGTERM, then kill) when dropped. They run from the temp directory
+//! with a cleared environment, so a developer's `.env` (which the binaries
+//! look for in parent directories) never leaks into a test.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -22,6 +24,7 @@ impl Running {
     pub fn start(name: &str, args: &[&str], env: &[(String, String)]) -> Self {
         let child = Command::new(binary(name))
             .args(args)
+            .current_dir(std::env::temp_dir())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -54,6 +57,7 @@ impl Drop for Running {
 pub fn run_to_end(name: &str, args: &[&str], env: &[(String, String)]) -> (i32, String, String) {
     let out = Command::new(binary(name))
         .args(args)
+        .current_dir(std::env::temp_dir())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
