@@ -105,7 +105,7 @@ impl AppointmentFilter {
         self
     }
 
-    fn to_query(&self) -> Result<Document> {
+    fn to_query(&self) -> Document {
         let mut q = doc! {};
         if let Some(d) = &self.doctor_id {
             q.insert("doctor_id", d);
@@ -129,7 +129,7 @@ impl AppointmentFilter {
         if !self.patient_words.is_empty() {
             q.extend(all_terms("patient_terms", &self.patient_words));
         }
-        Ok(q)
+        q
     }
 
     /// Word searches name their index: SecantusDB (the dev and test server)
@@ -215,7 +215,7 @@ impl Store {
         order: AppointmentOrder,
         page: PageRequest,
     ) -> Result<(Vec<Appointment>, u64)> {
-        let query = filter.to_query()?;
+        let query = filter.to_query();
         let sort = match order {
             AppointmentOrder::NewestBooked => doc! { "created_at": -1, "_id": -1 },
             AppointmentOrder::StartTime => doc! { "starts_at": 1, "_id": 1 },
@@ -278,7 +278,7 @@ impl Store {
 
     /// Done appointments that carry a prediction, within the filter's scope.
     pub async fn resolved_predictions(&self, filter: &AppointmentFilter) -> Result<Vec<ResolvedPrediction>> {
-        let mut query = filter.to_query()?;
+        let mut query = filter.to_query();
         query.insert("status", "done");
         query.insert("prediction", doc! { "$ne": null });
         let cursor = self.appointments().find(query).await?;

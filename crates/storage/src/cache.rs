@@ -82,6 +82,22 @@ impl Cache {
         let _: Option<()> = self.note(conn.set_ex(self.key(namespace, generation, key), raw, self.ttl_seconds).await);
     }
 
+    /// The cached value for `key`, or `load()`'s, which is then cached. Load
+    /// errors are returned and nothing is cached.
+    pub async fn read_through<T, E, F, Fut>(&self, namespace: &str, key: &str, load: F) -> Result<T, E>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        if let Some(hit) = self.get(namespace, key).await {
+            return Ok(hit);
+        }
+        let value = load().await?;
+        self.put(namespace, key, &value).await;
+        Ok(value)
+    }
+
     /// Makes every cached entry of the namespace unreachable.
     pub async fn invalidate(&self, namespace: &str) {
         let mut conn = self.conn.clone();

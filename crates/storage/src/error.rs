@@ -18,7 +18,7 @@ pub enum StorageError {
     Corrupt(String),
 }
 
-const DUPLICATE_KEY: i32 = 11000;
+pub(crate) const DUPLICATE_KEY: i32 = 11000;
 
 impl From<mongodb::error::Error> for StorageError {
     fn from(err: mongodb::error::Error) -> Self {

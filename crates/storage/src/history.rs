@@ -3,6 +3,7 @@
 //! recorded. A patient's history is one indexed query; training reads it all.
 
 use crate::docs::collect;
+use crate::error::DUPLICATE_KEY;
 use crate::{Result, Store, StorageError};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::prediction::PastVisit;
@@ -55,8 +56,6 @@ pub struct BatchOutcome {
     pub inserted: u64,
     pub duplicates: u64,
 }
-
-const DUPLICATE_KEY: i32 = 11000;
 
 impl Store {
     fn history(&self) -> mongodb::Collection<HistoryRow> {

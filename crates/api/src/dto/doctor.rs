@@ -1,9 +1,9 @@
 //! Doctor accounts as the Doctors page shows them.
 
 use domain::user::User;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DoctorOut {
     pub id: String,
@@ -11,9 +11,9 @@ pub struct DoctorOut {
     pub full_name: String,
     pub is_active: bool,
     /// `pending` (awaiting OTP activation), `active` or `disabled`.
-    pub status: &'static str,
+    pub status: String,
     pub specialization: Option<String>,
-    pub role: &'static str,
+    pub role: String,
     pub created_at: String,
 }
 
@@ -24,9 +24,9 @@ impl From<&User> for DoctorOut {
             email: u.email.clone(),
             full_name: u.full_name.clone(),
             is_active: u.is_active(),
-            status: u.status.as_str(),
+            status: u.status.as_str().to_string(),
             specialization: u.specialization.clone(),
-            role: u.role.as_str(),
+            role: u.role.as_str().to_string(),
             created_at: u.created_at.to_rfc3339(),
         }
     }

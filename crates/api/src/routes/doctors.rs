@@ -47,7 +47,7 @@ async fn create(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes)
         },
     )
     .await?;
-    state.cache.invalidate("doctors").await;
+    state.cache.invalidate(onboarding::CACHE).await;
     let message = if doctor.is_active() {
         "Doctor created."
     } else {
@@ -64,12 +64,13 @@ async fn list(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -
     let page = query.page()?;
     let filter = DoctorFilter { query_words: search_text::query_words(query.text("q").unwrap_or("")), active_only: query.flag("active_only")? };
     let key = format!("{filter:?}:{}:{}", page.page, page.page_size);
-    if let Some(hit) = state.cache.get::<Vec<serde_json::Value>>("doctors", &key).await {
-        return Ok(HttpResponse::Ok().json(hit));
-    }
-    let (doctors, _) = state.store.list_doctors(&filter, page).await?;
-    let reply: Vec<DoctorOut> = doctors.iter().map(DoctorOut::from).collect();
-    state.cache.put("doctors", &key, &reply).await;
+    let reply: Vec<DoctorOut> = state
+        .cache
+        .read_through(onboarding::CACHE, &key, || async {
+            let (doctors, _) = state.store.list_doctors(&filter, page).await?;
+            Ok::<_, ApiError>(doctors.iter().map(DoctorOut::from).collect())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(reply))
 }
 
@@ -108,7 +109,7 @@ async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<S
         doctor = state.store.set_user_status(&doctor.id, status).await?;
         tracing::info!(doctor_id = %doctor.id, status = status.as_str(), "doctor status changed");
     }
-    state.cache.invalidate("doctors").await;
+    state.cache.invalidate(onboarding::CACHE).await;
     Ok(HttpResponse::Ok().json(DoctorOut::from(&doctor)))
 }
 

@@ -35,7 +35,7 @@ async fn update(state: web::Data<AppState>, user: CurrentUser, body: web::Json<P
     let name = PersonName::parse("full_name", &body.full_name)?.into_string();
     let account = load(&state, &user).await?;
     let updated = state.store.update_user_profile(&account, Some(name), None).await?;
-    state.cache.invalidate("doctors").await;
+    state.cache.invalidate(crate::services::onboarding::CACHE).await;
     Ok(HttpResponse::Ok().json(LoginUser::from(&updated)))
 }
 

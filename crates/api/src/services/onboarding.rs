@@ -10,6 +10,9 @@ use chrono::Utc;
 use domain::{email::Email, password::Password, person_name::PersonName, role::Role, user::AccountStatus, user::User};
 use storage::users::NewUser;
 
+/// Cache namespace of the doctor lists.
+pub const CACHE: &str = "doctors";
+
 pub struct NewDoctor {
     pub full_name: String,
     pub email: String,

@@ -65,13 +65,13 @@ pub async fn delete(state: &AppState, id: &str) -> ApiResult<()> {
 
 pub async fn list(state: &AppState, filter: PatientFilter, page: PageRequest) -> ApiResult<Paginated<PatientOut>> {
     let key = format!("list:{:?}:{}:{}:{}", filter, page.page, page.page_size, today(state));
-    if let Some(hit) = state.cache.get(CACHE, &key).await {
-        return Ok(hit);
-    }
-    let (patients, total) = state.store.list_patients(&filter, page).await?;
-    let reply = Paginated::new("patients", patients.iter().map(|p| out(state, p)).collect(), total, page);
-    state.cache.put(CACHE, &key, &reply).await;
-    Ok(reply)
+    state
+        .cache
+        .read_through(CACHE, &key, || async {
+            let (patients, total) = state.store.list_patients(&filter, page).await?;
+            Ok(Paginated::new("patients", patients.iter().map(|p| out(state, p)).collect(), total, page))
+        })
+        .await
 }
 
 /// Best match first: the exact record number, then names whose words equal the
@@ -101,13 +101,12 @@ pub async fn search(state: &AppState, query: &str, page: PageRequest) -> ApiResu
         return Err(ApiError::BadRequest("Type at least 2 characters to search.".into()));
     }
     let key = format!("search:{}:{}:{}", words.join(" "), page.page, page.page_size);
-    if let Some(hit) = state.cache.get(CACHE, &key).await {
-        return Ok(hit);
-    }
-    let mut found = state.store.search_patients(&words, SEARCH_CANDIDATES).await?;
-    found.sort_by_cached_key(|p| rank(p, &words, query));
-    let reply: Vec<PatientOut> =
-        found.iter().skip(page.skip() as usize).take(page.page_size as usize).map(|p| out(state, p)).collect();
-    state.cache.put(CACHE, &key, &reply).await;
-    Ok(reply)
+    state
+        .cache
+        .read_through(CACHE, &key, || async {
+            let mut found = state.store.search_patients(&words, SEARCH_CANDIDATES).await?;
+            found.sort_by_cached_key(|p| rank(p, &words, query));
+            Ok(found.iter().skip(page.skip() as usize).take(page.page_size as usize).map(|p| out(state, p)).collect())
+        })
+        .await
 }
