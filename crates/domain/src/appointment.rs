@@ -1,7 +1,7 @@
-//! Appointments: booking, outcome, cancellation.
+//! Appointments: booking, outcome (and its correction), cancellation.
 
 use crate::{prediction::Prediction, ValidationError};
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -31,11 +31,39 @@ impl AppointmentStatus {
     }
 }
 
-/// The real outcome, recorded once.
+/// The real outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub showed_up: bool,
     pub was_late: bool,
+}
+
+/// How an outcome counts towards the attendance score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attended {
+    OnTime,
+    Late,
+    Missed,
+}
+
+impl Attended {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnTime => "on_time",
+            Self::Late => "late",
+            Self::Missed => "missed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "on_time" => Some(Self::OnTime),
+            "late" => Some(Self::Late),
+            "missed" => Some(Self::Missed),
+            _ => None,
+        }
+    }
 }
 
 impl Outcome {
@@ -51,6 +79,14 @@ impl Outcome {
     pub fn no_show(&self) -> bool {
         !self.showed_up
     }
+
+    pub fn attended(&self) -> Attended {
+        match (self.showed_up, self.was_late) {
+            (false, _) => Attended::Missed,
+            (true, true) => Attended::Late,
+            (true, false) => Attended::OnTime,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -61,35 +97,43 @@ pub struct Appointment {
     pub doctor_id: String,
     /// Clinic wall-clock time; echoed back unshifted.
     pub starts_at: NaiveDateTime,
+    /// The instant it starts (from the clinic's time zone).
+    pub starts_at_utc: DateTime<Utc>,
     pub sms_received: bool,
     pub reason: Option<String>,
     pub status: AppointmentStatus,
     pub outcome: Option<Outcome>,
+    /// When the outcome was first recorded (a correction keeps it).
+    pub outcome_recorded_at: Option<DateTime<Utc>>,
     pub prediction: Option<Prediction>,
     /// When the booking was recorded (server time).
     pub created_at: DateTime<Utc>,
 }
 
-/// Accepts the frontend's naive wall-clock `YYYY-MM-DDTHH:MM[:SS]` as clinic time, and
-/// zoned ISO 8601 (`...Z`, `+02:00`) converted to clinic time.
-pub fn parse_appointment_time(raw: &str, clinic_offset_minutes: i32) -> Result<NaiveDateTime, ValidationError> {
-    let raw = raw.trim();
-    let invalid = || {
-        ValidationError::new("appointmentDate", "appointmentDate must be a date and time like 2026-03-01T09:30:00.")
-    };
-    if let Ok(zoned) = DateTime::parse_from_rfc3339(raw) {
-        let clinic = FixedOffset::east_opt(clinic_offset_minutes * 60).ok_or_else(invalid)?;
-        return Ok(zoned.with_timezone(&clinic).naive_local());
+/// Refuses an outcome for an appointment that has not started yet.
+pub fn check_outcome_time(starts_at_utc: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ValidationError> {
+    if now < starts_at_utc {
+        return Err(ValidationError::new("showedUp", "The appointment has not started yet: record the outcome once it has."));
     }
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(raw, fmt).ok())
-        .ok_or_else(invalid)
+    Ok(())
 }
 
-/// Clinic wall-clock now.
-pub fn clinic_now(clinic_offset_minutes: i32) -> NaiveDateTime {
-    Utc::now().naive_utc() + chrono::Duration::minutes(i64::from(clinic_offset_minutes))
+/// Who may correct a recorded outcome: an admin at any time, the appointment's
+/// own doctor within `window` of the first recording.
+pub fn may_correct(is_admin: bool, is_own_doctor: bool, recorded_at: Option<DateTime<Utc>>, now: DateTime<Utc>, window: Duration) -> bool {
+    is_admin || (is_own_doctor && recorded_at.is_some_and(|at| now - at <= window))
+}
+
+/// A correction must say why (shown in the audit trail).
+pub fn parse_correction_reason(raw: Option<&str>) -> Result<String, ValidationError> {
+    let text = raw.map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return Err(ValidationError::new("reason", "Give the reason for the correction."));
+    }
+    if text.chars().count() > 500 || text.chars().any(char::is_control) {
+        return Err(ValidationError::new("reason", "The reason must be at most 500 characters, without control characters."));
+    }
+    Ok(text.to_string())
 }
 
 /// A reason for the visit is optional free text, bounded.
@@ -106,26 +150,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn naive_times_are_clinic_wall_clock_unshifted() {
-        let t = parse_appointment_time("2026-03-01T09:30:00", -180).unwrap();
-        assert_eq!(t.to_string(), "2026-03-01 09:30:00");
-    }
-
-    #[test]
-    fn zoned_times_are_converted_to_clinic_time() {
-        let t = parse_appointment_time("2026-03-01T22:00:00.000Z", -180).unwrap();
-        assert_eq!(t.to_string(), "2026-03-01 19:00:00");
-    }
-
-    #[test]
-    fn garbage_times_are_refused_with_the_field_name() {
-        assert_eq!(parse_appointment_time("tomorrow", 0).unwrap_err().field, "appointmentDate");
-    }
-
-    #[test]
     fn late_but_absent_is_contradictory() {
         assert!(Outcome::parse(Some(false), Some(true)).is_err());
         assert!(Outcome::parse(Some(true), Some(true)).is_ok());
         assert!(Outcome::parse(None, None).is_err());
+    }
+
+    #[test]
+    fn an_outcome_waits_for_the_start_time() {
+        let start = "2026-03-01T14:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert!(check_outcome_time(start, start - Duration::minutes(19)).is_err());
+        assert!(check_outcome_time(start, start).is_ok());
+    }
+
+    #[test]
+    fn doctors_correct_within_the_window_and_admins_always() {
+        let now = Utc::now();
+        let day = Duration::hours(24);
+        assert!(may_correct(false, true, Some(now - Duration::hours(23)), now, day));
+        assert!(!may_correct(false, true, Some(now - Duration::hours(25)), now, day));
+        assert!(!may_correct(false, false, Some(now), now, day));
+        assert!(may_correct(true, false, Some(now - Duration::days(30)), now, day));
     }
 }

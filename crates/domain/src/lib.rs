@@ -5,6 +5,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod appointment;
+pub mod audit;
+pub mod clinic_time;
+pub mod clock;
+pub mod contact;
+pub mod dates;
 pub mod email;
 pub mod error;
 pub mod otp;

@@ -72,6 +72,8 @@ pub struct Patient {
     /// The staff member who registered the patient.
     pub doctor_id: String,
     pub created_at: DateTime<Utc>,
+    /// No automated reminders for this patient.
+    pub reminders_opt_out: bool,
 }
 
 impl Patient {
@@ -110,6 +112,7 @@ pub struct PatientDraft {
     pub diabetes: Option<bool>,
     pub alcoholism: Option<bool>,
     pub handicap: Option<i64>,
+    pub reminders_opt_out: Option<bool>,
 }
 
 /// Validated demographic fields. Either `age` or `date_of_birth` is required.
@@ -123,6 +126,7 @@ pub struct PatientFields {
     pub email: Option<String>,
     pub neighbourhood: Option<String>,
     pub flags: ClinicalFlags,
+    pub reminders_opt_out: bool,
 }
 
 impl PatientDraft {
@@ -150,6 +154,7 @@ impl PatientDraft {
                 alcoholism: self.alcoholism.unwrap_or(false),
                 handicap: parse_handicap(self.handicap.unwrap_or(0))?,
             },
+            reminders_opt_out: self.reminders_opt_out.unwrap_or(false),
         })
     }
 }

@@ -17,23 +17,72 @@ pub enum PredictionLabel {
     NoShow,
 }
 
+/// A front desk's reading of the risk: the cut points are chosen on
+/// validation data and stored with the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskBand {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskBand {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+/// One of the factors that moved this prediction most, in words, with its
+/// signed contribution to the model's log-odds (positive raises the risk).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Reason {
+    /// The feature family, e.g. `lead_time`, `prior_no_shows`.
+    pub factor: String,
+    /// For people, e.g. "booked 21 days ahead".
+    pub text: String,
+    /// Coefficient x standardised value, summed over the family's features.
+    pub contribution: f64,
+}
+
 /// A prediction as stored on an appointment at booking time; never changed afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
     pub label: PredictionLabel,
     /// Probability of the label, rounded to a whole percent.
     pub probability: u8,
-    /// Probability of a no-show, 0.0-1.0.
+    /// Probability of a no-show, 0.0-1.0 (calibrated when the model has a calibrator).
     pub no_show_probability: f64,
     pub model_version: String,
     pub created_at: DateTime<Utc>,
+    /// Risk band, when the model defines bands.
+    pub band: Option<RiskBand>,
+    /// The top contributing factors, largest first (empty when the model gives none).
+    pub reasons: Vec<Reason>,
 }
 
 impl Prediction {
     pub fn new(no_show_probability: f64, flagged: bool, model_version: String, created_at: DateTime<Utc>) -> Self {
         let p = no_show_probability.clamp(0.0, 1.0);
         let (label, p_label) = if flagged { (PredictionLabel::NoShow, p) } else { (PredictionLabel::Show, 1.0 - p) };
-        Self { label, probability: (p_label * 100.0).round() as u8, no_show_probability: p, model_version, created_at }
+        Self {
+            label,
+            probability: (p_label * 100.0).round() as u8,
+            no_show_probability: p,
+            model_version,
+            created_at,
+            band: None,
+            reasons: Vec::new(),
+        }
+    }
+
+    /// The probability of attending (for expected attendance).
+    pub fn show_probability(&self) -> f64 {
+        1.0 - self.no_show_probability
     }
 }
 

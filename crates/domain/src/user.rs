@@ -36,6 +36,8 @@ pub struct User {
     pub specialization: Option<String>,
     pub force_password_change: bool,
     pub created_at: DateTime<Utc>,
+    /// Carried by every token; tokens of an older version are refused.
+    pub session_version: i64,
 }
 
 impl User {
