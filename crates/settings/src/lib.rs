@@ -13,7 +13,10 @@ mod model;
 pub mod telemetry;
 
 pub use error::ConfigError;
-pub use model::{AuthSettings, HttpSettings, LogFormat, MongoSettings, RedisSettings, Settings, SmtpSettings};
+pub use model::{
+    AuthSettings, ClinicSettings, HttpSettings, JobSettings, LogFormat, MongoSettings, ProxyHeader, RedisSettings, ReminderSettings, Settings,
+    SmtpSettings,
+};
 
 /// Loads `.env` (when present) and then reads every setting from the environment.
 pub fn load() -> Result<Settings, ConfigError> {
