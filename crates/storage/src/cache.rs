@@ -1,39 +1,69 @@
-//! Redis read-through cache for hot reads (patient and doctor lists, searches).
+//! Redis read-through cache for hot reads (patient and doctor lists, searches,
+//! analytics).
 //!
 //! Invalidation is by generation: each namespace has a counter that is part of
 //! every key, and a write bumps it before answering, so nobody reads stale data
-//! after their own write; old entries just expire. When Redis is unreachable the
-//! cache turns into a no-op (warned once until it recovers) and callers fall
-//! back to MongoDB.
+//! after their own write. The rules that keep that true:
+//! - a reader takes the generation *before* loading, and stores what it loaded
+//!   only if the generation is still the same (one Lua script), so a load that
+//!   raced with a write is never cached under the new generation;
+//! - keys are `{prefix}:cache:{namespace}:{generation}:{sha256 of the key}`;
+//! - a missing counter is created with a random value, never 0, so entries left
+//!   over from a counter that was deleted can never be read again;
+//! - an invalidation that cannot be confirmed (Redis slow or down) turns the
+//!   namespace's cache off in this process and retries in the background until
+//!   it succeeds; the stale window for other processes is bounded by the entry
+//!   TTL (60 s), and the failure is logged.
+//!
+//! When Redis is unreachable the cache is a no-op (warned once until it
+//! recovers) and callers read from MongoDB.
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use serde::{de::DeserializeOwned, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// Entries live this long; it bounds how long another process can serve an
+/// entry after an invalidation it could not see.
+const TTL: Duration = Duration::from_secs(60);
+
+/// Stores the value only if the namespace generation is still the one read before loading.
+const PUT_IF_CURRENT: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+";
 
 #[derive(Clone)]
 pub struct Cache {
     conn: ConnectionManager,
     prefix: String,
     degraded: Arc<AtomicBool>,
-    ttl_seconds: u64,
+    /// Namespaces whose last invalidation is not confirmed: not read from the cache here.
+    unconfirmed: Arc<Mutex<HashMap<String, ()>>>,
 }
 
+/// A generation read before a load, to store the loaded value under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generation(String);
+
 impl Cache {
-    /// Connects with short timeouts so a hung Redis cannot stall requests.
-    pub async fn connect(url: &str, prefix: &str) -> redis::RedisResult<Self> {
-        let client = redis::Client::open(url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_millis(500)))
-            .set_number_of_retries(1);
-        let conn = ConnectionManager::new_with_config(client, config).await?;
-        Ok(Self { conn, prefix: prefix.to_string(), degraded: Arc::new(AtomicBool::new(false)), ttl_seconds: 300 })
+    pub fn new(conn: ConnectionManager, prefix: &str) -> Self {
+        Self {
+            conn,
+            prefix: prefix.to_string(),
+            degraded: Arc::new(AtomicBool::new(false)),
+            unconfirmed: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
-    /// The shared connection, for other Redis users (health checks).
+    /// The shared connection, for other Redis users (health checks, rate limits).
     pub fn connection(&self) -> ConnectionManager {
         self.conn.clone()
     }
@@ -52,56 +82,117 @@ impl Cache {
             }
             Err(err) => {
                 if !self.degraded.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(error = %err, "redis cache unavailable; serving from the database");
+                    tracing::warn!(error = ?err.kind(), "redis cache unavailable; serving from the database");
                 }
                 None
             }
         }
     }
 
-    async fn generation(&self, namespace: &str) -> Option<u64> {
+    fn counter_key(&self, namespace: &str) -> String {
+        format!("{}:cachegen:{namespace}", self.prefix)
+    }
+
+    fn key(&self, namespace: &str, generation: &Generation, key: &str) -> String {
+        let digest = hex::encode(Sha256::digest(key.as_bytes()));
+        format!("{}:cache:{namespace}:{}:{digest}", self.prefix, generation.0)
+    }
+
+    fn usable(&self, namespace: &str) -> bool {
+        self.unconfirmed.lock().map(|u| !u.contains_key(namespace)).unwrap_or(false)
+    }
+
+    /// The namespace's current generation, creating the counter (at a random value) if missing.
+    pub async fn generation(&self, namespace: &str) -> Option<Generation> {
+        if !self.usable(namespace) {
+            return None;
+        }
         let mut conn = self.conn.clone();
-        let gen: redis::RedisResult<Option<u64>> = conn.get(format!("{}:cachegen:{namespace}", self.prefix)).await;
-        self.note(gen).map(Option::unwrap_or_default)
+        let counter = self.counter_key(namespace);
+        let current: Option<String> = self.note(conn.get(&counter).await)?;
+        if let Some(value) = current {
+            return Some(Generation(value));
+        }
+        let seed = i64::from(rand::random::<u32>()) + 1;
+        let _: Option<bool> = self.note(conn.set_nx(&counter, seed).await);
+        let value: Option<String> = self.note(conn.get(&counter).await)?;
+        value.map(Generation)
     }
 
-    fn key(&self, namespace: &str, generation: u64, key: &str) -> String {
-        format!("{}:cache:{namespace}:{generation}:{key}", self.prefix)
-    }
-
-    pub async fn get<T: DeserializeOwned>(&self, namespace: &str, key: &str) -> Option<T> {
-        let generation = self.generation(namespace).await?;
+    pub async fn get<T: DeserializeOwned>(&self, namespace: &str, generation: &Generation, key: &str) -> Option<T> {
         let mut conn = self.conn.clone();
         let raw: Option<String> = self.note(conn.get(self.key(namespace, generation, key)).await)?;
         raw.and_then(|r| serde_json::from_str(&r).ok())
     }
 
-    pub async fn put<T: Serialize>(&self, namespace: &str, key: &str, value: &T) {
-        let (Some(generation), Ok(raw)) = (self.generation(namespace).await, serde_json::to_string(value)) else { return };
+    /// Stores `value` under `generation` if that is still the namespace's generation.
+    pub async fn put<T: Serialize>(&self, namespace: &str, generation: &Generation, key: &str, value: &T) {
+        let Ok(raw) = serde_json::to_string(value) else { return };
         let mut conn = self.conn.clone();
-        let _: Option<()> = self.note(conn.set_ex(self.key(namespace, generation, key), raw, self.ttl_seconds).await);
+        let script = redis::Script::new(PUT_IF_CURRENT);
+        let result: redis::RedisResult<i32> = script
+            .key(self.counter_key(namespace))
+            .key(self.key(namespace, generation, key))
+            .arg(&generation.0)
+            .arg(raw)
+            .arg(TTL.as_secs())
+            .invoke_async(&mut conn)
+            .await;
+        let _ = self.note(result);
     }
 
-    /// The cached value for `key`, or `load()`'s, which is then cached. Load
-    /// errors are returned and nothing is cached.
+    /// The cached value for `key`, or `load()`'s, which is then cached (unless a
+    /// write happened meanwhile). Load errors are returned and nothing is cached.
     pub async fn read_through<T, E, F, Fut>(&self, namespace: &str, key: &str, load: F) -> Result<T, E>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<T, E>>,
     {
-        if let Some(hit) = self.get(namespace, key).await {
+        let Some(generation) = self.generation(namespace).await else { return load().await };
+        if let Some(hit) = self.get(namespace, &generation, key).await {
             return Ok(hit);
         }
         let value = load().await?;
-        self.put(namespace, key, &value).await;
+        self.put(namespace, &generation, key, &value).await;
         Ok(value)
     }
 
-    /// Makes every cached entry of the namespace unreachable.
+    /// Makes every cached entry of the namespace unreachable. If Redis does not
+    /// confirm it, this process stops reading the namespace from the cache and
+    /// keeps retrying in the background until the invalidation is confirmed.
     pub async fn invalidate(&self, namespace: &str) {
+        if self.try_invalidate(namespace).await {
+            return;
+        }
+        let first = self.unconfirmed.lock().map(|mut u| u.insert(namespace.to_string(), ()).is_none()).unwrap_or(false);
+        tracing::warn!(namespace, "cache invalidation not confirmed; bypassing this cache here and retrying");
+        if first {
+            let cache = self.clone();
+            let namespace = namespace.to_string();
+            tokio::spawn(async move { cache.confirm_later(namespace).await });
+        }
+    }
+
+    async fn try_invalidate(&self, namespace: &str) -> bool {
         let mut conn = self.conn.clone();
-        let _: Option<u64> = self.note(conn.incr(format!("{}:cachegen:{namespace}", self.prefix), 1).await);
+        let result: redis::RedisResult<i64> = conn.incr(self.counter_key(namespace), 1).await;
+        self.note(result).is_some()
+    }
+
+    async fn confirm_later(&self, namespace: String) {
+        let mut delay = Duration::from_millis(200);
+        loop {
+            tokio::time::sleep(delay).await;
+            if self.try_invalidate(&namespace).await {
+                if let Ok(mut u) = self.unconfirmed.lock() {
+                    u.remove(&namespace);
+                }
+                tracing::info!(namespace = %namespace, "cache invalidation confirmed; cache in use again");
+                return;
+            }
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
     }
 
     pub async fn ping(&self) -> bool {

@@ -49,3 +49,46 @@ pub async fn page_total<T: Send + Sync>(
     }
     Ok(count.await?)
 }
+
+/// Inserts one document with the `insert` command rather than the driver's
+/// typed helper, because a refused write then comes back with the server's
+/// structured fields (`code`, `keyPattern`), which the typed errors drop:
+/// a duplicate is named by its key pattern, not by parsing a message.
+pub async fn insert_checked<T: serde::Serialize>(store: &crate::Store, collection: &str, document: &T) -> Result<()> {
+    let document = mongodb::bson::to_document(document)?;
+    let reply = store.db.run_command(mongodb::bson::doc! { "insert": collection, "documents": [document] }).await?;
+    if let Ok(errors) = reply.get_array("writeErrors") {
+        if let Some(first) = errors.iter().find_map(mongodb::bson::Bson::as_document) {
+            return Err(crate::error::from_write_error(first));
+        }
+    }
+    if let Ok(concern) = reply.get_document("writeConcernError") {
+        return Err(StorageError::WriteRefused(concern.get_i32("code").unwrap_or(-1)));
+    }
+    Ok(())
+}
+
+/// What an update matched and changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Updated {
+    pub matched: u64,
+    pub modified: u64,
+}
+
+/// `update_one` through the `update` command, for the same reason as [`insert_checked`].
+pub async fn update_checked(
+    store: &crate::Store,
+    collection: &str,
+    filter: mongodb::bson::Document,
+    update: mongodb::bson::Document,
+) -> Result<Updated> {
+    let statement = mongodb::bson::doc! { "q": filter, "u": update, "multi": false };
+    let reply = store.db.run_command(mongodb::bson::doc! { "update": collection, "updates": [statement] }).await?;
+    if let Ok(errors) = reply.get_array("writeErrors") {
+        if let Some(first) = errors.iter().find_map(mongodb::bson::Bson::as_document) {
+            return Err(crate::error::from_write_error(first));
+        }
+    }
+    let count = |key: &str| reply.get_i32(key).map(i64::from).or_else(|_| reply.get_i64(key)).unwrap_or(0).max(0) as u64;
+    Ok(Updated { matched: count("n"), modified: count("nModified") })
+}

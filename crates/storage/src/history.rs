@@ -86,9 +86,11 @@ impl Store {
         }
     }
 
-    /// Records a live outcome; recording the same appointment twice keeps the first.
-    pub async fn record_history(&self, row: &HistoryRow) -> Result<()> {
-        self.insert_history_batch(std::slice::from_ref(row)).await.map(|_| ())
+    /// Writes a live outcome's row, replacing an earlier one for the same
+    /// appointment (a corrected outcome); repeating it changes nothing.
+    pub async fn put_history(&self, row: &HistoryRow) -> Result<()> {
+        self.history().replace_one(doc! { "_id": &row.key }, row).upsert(true).await?;
+        Ok(())
     }
 
     /// The patient's past outcomes, oldest first.

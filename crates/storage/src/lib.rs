@@ -13,16 +13,19 @@ mod docs;
 mod error;
 pub mod history;
 mod indexes;
+pub mod redis_link;
 pub mod jobs;
 pub mod models;
 pub mod otps;
 pub mod patients;
+/// Bulk loading for benchmarks only (`--features seed`); never in the binaries.
+#[cfg(feature = "seed")]
 pub mod seed;
 pub mod tokens;
 pub mod users;
 
 pub use cache::Cache;
-pub use connect::{connect, Store};
+pub use connect::{connect, Store, Timeouts};
 pub use error::StorageError;
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -4,7 +4,7 @@ use crate::docs::{all_terms, collect, from_bson_time, page_total, to_bson_time};
 use crate::error::is_duplicate_on;
 use crate::{Result, Store, StorageError};
 use chrono::NaiveDate;
-use domain::appointment::Outcome;
+use domain::appointment::Attended;
 use domain::pagination::PageRequest;
 use domain::patient::{Attendance, ClinicalFlags, Gender, Patient, PatientFields};
 use domain::search_text;
@@ -36,7 +36,16 @@ pub(crate) struct PatientDoc {
     /// Folded name + date of birth + phone digits when both are known, else unique:
     /// a unique index on it refuses the same person registered twice.
     dedupe_key: String,
+    /// The patient asked not to receive automated reminders.
+    #[serde(default)]
+    reminders_opt_out: bool,
 }
+
+/// What each recorded outcome counts as, by appointment id
+/// (`attendance_applied.<id>`), next to the counts: applying an outcome is a
+/// compare-and-set on this entry, so it can be repeated or corrected without
+/// ever counting twice. Never read back into a [`Patient`]; excluded from reads.
+const APPLIED: &str = "attendance_applied";
 
 impl TryFrom<PatientDoc> for Patient {
     type Error = StorageError;
@@ -59,6 +68,7 @@ impl TryFrom<PatientDoc> for Patient {
             attendance: d.attendance,
             doctor_id: d.doctor_id,
             created_at: from_bson_time(d.created_at),
+            reminders_opt_out: d.reminders_opt_out,
         })
     }
 }
@@ -90,7 +100,23 @@ pub(crate) fn to_doc(patient: &Patient, fields: &PatientFields) -> PatientDoc {
         created_at: to_bson_time(patient.created_at),
         search_terms: patient.search_terms(),
         dedupe_key: dedupe_key(fields),
+        reminders_opt_out: patient.reminders_opt_out,
     }
+}
+
+/// The fields a patient update sets (never attendance, record number, creator).
+fn demographics(patient: &Patient, fields: &PatientFields) -> Result<Document> {
+    let doc = to_doc(patient, fields);
+    Ok(doc! {
+        "full_name": doc.full_name, "age": doc.age, "date_of_birth": doc.date_of_birth, "gender": mongodb::bson::to_bson(&doc.gender)?,
+        "phone": doc.phone, "email": doc.email, "neighbourhood": doc.neighbourhood, "flags": mongodb::bson::to_bson(&doc.flags)?,
+        "search_terms": doc.search_terms, "dedupe_key": doc.dedupe_key, "reminders_opt_out": doc.reminders_opt_out,
+    })
+}
+
+/// Reads leave the attendance ledger on the server.
+fn without_ledger() -> Document {
+    doc! { APPLIED: 0 }
 }
 
 fn build(id: String, fields: &PatientFields, doctor_id: &str) -> Patient {
@@ -105,6 +131,7 @@ fn build(id: String, fields: &PatientFields, doctor_id: &str) -> Patient {
         neighbourhood: fields.neighbourhood.clone(),
         flags: fields.flags,
         attendance: Attendance::default(),
+        reminders_opt_out: fields.reminders_opt_out,
         doctor_id: doctor_id.into(),
         // At the stored (millisecond) precision, so the create reply equals later reads.
         created_at: from_bson_time(BsonDateTime::now()),
@@ -146,22 +173,17 @@ impl Store {
         };
         for _ in 0..MAX_ALLOCATION_TRIES {
             let patient = build(candidate.clone(), fields, doctor_id);
-            match self.patients().insert_one(to_doc(&patient, fields)).await {
-                Ok(_) => return Ok(patient),
-                Err(err) => {
-                    let err = StorageError::from(err);
-                    if !is_duplicate_on(&err, "_id") {
-                        return Err(err);
-                    }
-                    candidate = self.next_record_number().await?;
-                }
+            match crate::docs::insert_checked(self, COLLECTION, &to_doc(&patient, fields)).await {
+                Ok(()) => return Ok(patient),
+                Err(err) if is_duplicate_on(&err, "_id") => candidate = self.next_record_number().await?,
+                Err(err) => return Err(err),
             }
         }
         Err(StorageError::Corrupt("could not allocate a free record number".into()))
     }
 
     pub async fn find_patient(&self, id: &str) -> Result<Option<Patient>> {
-        self.patients().find_one(doc! { "_id": id }).await?.map(Patient::try_from).transpose()
+        self.patients().find_one(doc! { "_id": id }).projection(without_ledger()).await?.map(Patient::try_from).transpose()
     }
 
     /// Newest first, with the total count.
@@ -180,6 +202,7 @@ impl Store {
         let cursor = self
             .patients()
             .find(query)
+            .projection(without_ledger())
             .sort(doc! { "created_at": -1, "_id": -1 })
             .skip(page.skip())
             .limit(i64::from(page.page_size))
@@ -194,26 +217,28 @@ impl Store {
         let cursor = self
             .patients()
             .find(all_terms("search_terms", words))
+            .projection(without_ledger())
             .hint(Hint::Keys(doc! { "search_terms": 1 }))
             .limit(limit)
             .await?;
         collect(cursor).await?.into_iter().map(Patient::try_from).collect()
     }
 
-    /// Replaces the demographic fields (never the record number or creator).
+    /// Sets the demographic fields with `$set` (never the record number, creator
+    /// or attendance, so an outcome recorded at the same moment is kept), and
+    /// returns the patient as stored afterwards.
     pub async fn update_patient(&self, current: &Patient, fields: &PatientFields) -> Result<Patient> {
         let mut updated = build(current.id.clone(), fields, &current.doctor_id);
         updated.created_at = current.created_at;
-        updated.attendance = current.attendance;
-        let doc = to_doc(&updated, fields);
-        let result = self.patients().replace_one(doc! { "_id": &current.id }, doc).await?;
-        if result.matched_count == 0 {
+        let set = demographics(&updated, fields)?;
+        let result = crate::docs::update_checked(self, COLLECTION, doc! { "_id": &current.id }, doc! { "$set": set }).await?;
+        if result.matched == 0 {
             return Err(StorageError::NotFound);
         }
         if updated.full_name != current.full_name {
             self.rename_patient_in_appointments(&updated.id, &updated.full_name).await?;
         }
-        Ok(updated)
+        self.find_patient(&current.id).await?.ok_or(StorageError::NotFound)
     }
 
     pub async fn delete_patient(&self, id: &str) -> Result<()> {
@@ -224,14 +249,42 @@ impl Store {
         Ok(())
     }
 
-    /// Adds one recorded outcome to the patient's attendance counts.
-    pub async fn add_attendance(&self, id: &str, outcome: Outcome) -> Result<()> {
-        let field = match (outcome.showed_up, outcome.was_late) {
-            (false, _) => "attendance.missed",
-            (true, true) => "attendance.late",
-            (true, false) => "attendance.on_time",
-        };
-        self.patients().update_one(doc! { "_id": id }, doc! { "$inc": { field: 1 } }).await?;
+    /// Makes the patient's attendance count `appointment_id` as `attended`.
+    /// Idempotent and safe under concurrency: the counts move only when the
+    /// ledger entry for that appointment changes, in the same atomic update;
+    /// a correction moves the count from the old kind to the new one.
+    pub async fn apply_attendance(&self, patient_id: &str, appointment_id: &str, attended: Attended) -> Result<()> {
+        let entry = format!("{APPLIED}.{appointment_id}");
+        for _ in 0..10 {
+            let current = self
+                .collection::<Document>(COLLECTION)
+                .find_one(doc! { "_id": patient_id })
+                .projection(doc! { &entry: 1 })
+                .await?
+                .ok_or(StorageError::NotFound)?;
+            let old = current.get_document(APPLIED).ok().and_then(|m| m.get_str(appointment_id).ok()).and_then(Attended::parse);
+            if old == Some(attended) {
+                return Ok(());
+            }
+            let mut inc = doc! { format!("attendance.{}", attended.as_str()): 1 };
+            let filter = match old {
+                Some(old) => {
+                    inc.insert(format!("attendance.{}", old.as_str()), -1);
+                    doc! { "_id": patient_id, &entry: old.as_str() }
+                }
+                None => doc! { "_id": patient_id, &entry: { "$exists": false } },
+            };
+            let update = doc! { "$inc": inc, "$set": { &entry: attended.as_str() } };
+            if self.collection::<Document>(COLLECTION).update_one(filter, update).await?.matched_count == 1 {
+                return Ok(());
+            }
+        }
+        Err(StorageError::Conflict("attendance_contended"))
+    }
+
+    /// Opts the patient in or out of automated reminders.
+    pub async fn set_reminders_opt_out(&self, patient_id: &str, opt_out: bool) -> Result<()> {
+        self.patients().update_one(doc! { "_id": patient_id }, doc! { "$set": { "reminders_opt_out": opt_out } }).await?;
         Ok(())
     }
 }

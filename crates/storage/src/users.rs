@@ -1,6 +1,7 @@
 //! Staff accounts (`users` collection).
 
 use crate::docs::{all_terms, collect, from_bson_time, object_id, to_bson_time};
+use crate::jobs::NewJob;
 use crate::{Result, Store, StorageError};
 use chrono::Utc;
 use domain::{pagination::PageRequest, role::Role, search_text, user::AccountStatus, user::User};
@@ -23,6 +24,12 @@ struct UserDoc {
     force_password_change: bool,
     search_terms: Vec<String>,
     created_at: BsonDateTime,
+    /// Part of every token; bumping it ends every session of the account.
+    #[serde(default)]
+    session_version: i64,
+    /// Jobs written with the account (the outbox), moved to `jobs` right after.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending_jobs: Vec<Document>,
 }
 
 impl From<UserDoc> for User {
@@ -37,12 +44,15 @@ impl From<UserDoc> for User {
             specialization: d.specialization,
             force_password_change: d.force_password_change,
             created_at: from_bson_time(d.created_at),
+            session_version: d.session_version,
         }
     }
 }
 
 /// A new account; the email must already be normalised.
 pub struct NewUser {
+    /// Chosen by the caller, so a job written with the account can name it.
+    pub id: ObjectId,
     pub email: String,
     pub full_name: String,
     pub role: Role,
@@ -50,6 +60,8 @@ pub struct NewUser {
     pub password_hash: Option<String>,
     pub specialization: Option<String>,
     pub force_password_change: bool,
+    /// A job written in the same insert (an activation e-mail for a pending doctor).
+    pub job: Option<NewJob>,
 }
 
 /// Which doctors to list.
@@ -68,10 +80,14 @@ impl Store {
         self.collection(COLLECTION)
     }
 
-    /// Inserts an account; a taken email is `Duplicate { index: "email_1" }`.
+    /// Inserts an account; a taken email is `Duplicate { key: "email" }`. A job
+    /// that comes with it is written in the same insert, then moved to `jobs`
+    /// (if that fails, the relay's sweep moves it later).
     pub async fn insert_user(&self, new: NewUser) -> Result<User> {
+        let now = Utc::now();
+        let pending_jobs = new.job.iter().map(|job| job.embedded(now)).collect::<Result<Vec<_>>>()?;
         let doc = UserDoc {
-            id: ObjectId::new(),
+            id: new.id,
             search_terms: terms(&new.full_name, &new.email),
             email: new.email,
             full_name: new.full_name,
@@ -80,9 +96,16 @@ impl Store {
             password_hash: new.password_hash,
             specialization: new.specialization,
             force_password_change: new.force_password_change,
-            created_at: to_bson_time(Utc::now()),
+            created_at: to_bson_time(now),
+            session_version: 0,
+            pending_jobs,
         };
-        self.users().insert_one(&doc).await?;
+        crate::docs::insert_checked(self, COLLECTION, &doc).await?;
+        if !doc.pending_jobs.is_empty() {
+            if let Err(err) = self.flush_embedded_jobs(COLLECTION, Some(doc.id.into()), now).await {
+                tracing::warn!(error = %err, "job left in the account's outbox; the relay will move it");
+            }
+        }
         Ok(doc.into())
     }
 
@@ -116,9 +139,13 @@ impl Store {
     }
 
     async fn update_user(&self, id: &str, set: Document) -> Result<User> {
+        self.update_user_with(id, doc! { "$set": set }).await
+    }
+
+    async fn update_user_with(&self, id: &str, update: Document) -> Result<User> {
         let oid = object_id(id)?;
         self.users()
-            .find_one_and_update(doc! { "_id": oid }, doc! { "$set": set })
+            .find_one_and_update(doc! { "_id": oid }, update)
             .return_document(ReturnDocument::After)
             .await?
             .map(User::from)
@@ -133,18 +160,29 @@ impl Store {
         self.update_user(&user.id, set).await
     }
 
+    /// Changes the status; disabling also ends every session of the account, for good.
     pub async fn set_user_status(&self, id: &str, status: AccountStatus) -> Result<User> {
-        self.update_user(id, doc! { "status": status.as_str() }).await
+        let mut update = doc! { "$set": { "status": status.as_str() } };
+        if status == AccountStatus::Disabled {
+            update.insert("$inc", doc! { "session_version": 1_i64 });
+        }
+        self.update_user_with(id, update).await
     }
 
     /// Sets a new password hash and activates the account.
     pub async fn set_password_and_activate(&self, id: &str, password_hash: &str) -> Result<User> {
         let set = doc! { "password_hash": password_hash, "status": "active", "force_password_change": false };
-        self.update_user(id, set).await
+        self.update_user_with(id, doc! { "$set": set, "$inc": { "session_version": 1_i64 } }).await
     }
 
-    /// Sets a new password hash, leaving the status alone.
+    /// Sets a new password hash (status unchanged) and ends every earlier session.
     pub async fn set_password(&self, id: &str, password_hash: &str) -> Result<User> {
-        self.update_user(id, doc! { "password_hash": password_hash, "force_password_change": false }).await
+        let set = doc! { "password_hash": password_hash, "force_password_change": false };
+        self.update_user_with(id, doc! { "$set": set, "$inc": { "session_version": 1_i64 } }).await
+    }
+
+    /// Ends every session of the account ("log out everywhere").
+    pub async fn end_all_sessions(&self, id: &str) -> Result<User> {
+        self.update_user_with(id, doc! { "$inc": { "session_version": 1_i64 } }).await
     }
 }
