@@ -1,16 +1,11 @@
 //! The Redis queues, named under the deployment's prefix in both processes
-//! (apalis would otherwise name them after Rust types).
+//! (apalis would otherwise name them after Rust types). They carry
+//! [`JobRef`]s only.
 
+use crate::JobRef;
 use apalis::prelude::TaskSink;
 use apalis_redis::{Config, ConnectionManager, RedisStorage};
-use serde::{de::DeserializeOwned, Serialize};
 use std::time::Duration;
-
-use crate::{IngestCsv, SendOtpEmail, TrainModel};
-
-pub const EMAIL_QUEUE: &str = "email";
-pub const INGEST_QUEUE: &str = "ingest";
-pub const TRAIN_QUEUE: &str = "train";
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
@@ -41,8 +36,9 @@ pub struct QueueStats {
 }
 
 impl Queues {
-    pub async fn connect(url: &str, prefix: &str) -> Result<Self, QueueError> {
-        Ok(Self { conn: apalis_redis::connect(url).await?, prefix: prefix.to_string() })
+    /// Over a shared (lazy) connection: creating the handle never waits for Redis.
+    pub fn new(conn: ConnectionManager, prefix: &str) -> Self {
+        Self { conn, prefix: prefix.to_string() }
     }
 
     pub fn connection(&self) -> ConnectionManager {
@@ -54,30 +50,18 @@ impl Queues {
     }
 
     /// A storage for queue `name`, for producing or consuming.
-    pub fn storage<T>(&self, name: &str) -> RedisStorage<T>
-    where
-        T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
-    {
+    pub fn storage(&self, name: &str) -> RedisStorage<JobRef> {
         RedisStorage::new(self.conn.clone()).with_config(queue_config(&self.prefix, name))
     }
 
-    async fn push<T>(&self, name: &str, job: T) -> Result<(), QueueError>
-    where
-        T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
-    {
-        self.storage::<T>(name).push(job).await.map_err(|e| QueueError::Push(e.to_string()))
+    /// A consumer's storage that fetches at most `batch` tasks at a time (its concurrency).
+    pub fn storage_with_batch(&self, name: &str, batch: usize) -> RedisStorage<JobRef> {
+        RedisStorage::new(self.conn.clone()).with_config(queue_config(&self.prefix, name).batch_size(batch.max(1)))
     }
 
-    pub async fn send_otp_email(&self, job: SendOtpEmail) -> Result<(), QueueError> {
-        self.push(EMAIL_QUEUE, job).await
-    }
-
-    pub async fn ingest_csv(&self, job: IngestCsv) -> Result<(), QueueError> {
-        self.push(INGEST_QUEUE, job).await
-    }
-
-    pub async fn train_model(&self, job: TrainModel) -> Result<(), QueueError> {
-        self.push(TRAIN_QUEUE, job).await
+    /// Pushes a job id onto a queue.
+    pub async fn push(&self, queue: &str, job_id: &str) -> Result<(), QueueError> {
+        self.storage(queue).push(JobRef { job_id: job_id.to_string() }).await.map_err(|e| QueueError::Push(e.to_string()))
     }
 
     /// Counts read straight from the queue's keys (apalis' own stats call is broken in 1.0).

@@ -10,6 +10,7 @@
 pub mod ingest;
 mod error;
 mod history_rows;
+pub mod maintenance;
 pub mod predictor;
 pub mod training;
 
