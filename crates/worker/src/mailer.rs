@@ -1,7 +1,10 @@
 //! SMTP delivery with lettre (`SMTP_URL`: `smtp://host:port` for a local sink,
 //! `smtp://user:pass@host:587?tls=required` or `smtps://...` in production).
+//!
+//! Errors carry the SMTP status code only: a server's text often quotes the
+//! recipient's address, and errors reach logs and job records.
 
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
@@ -14,6 +17,14 @@ pub enum MailError {
     /// The server is down or busy: retry later.
     #[error("transient mail failure: {0}")]
     Transient(String),
+}
+
+/// A message: plain text, with an optional HTML alternative.
+pub struct Letter {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
 }
 
 #[derive(Clone)]
@@ -30,22 +41,30 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        let to: Mailbox = to.parse().map_err(|e| MailError::Permanent(format!("invalid recipient: {e}")))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| MailError::Permanent(e.to_string()))?;
+        self.deliver(Letter { to: to.into(), subject: subject.into(), text: body, html: None }).await
+    }
+
+    pub async fn deliver(&self, letter: Letter) -> Result<(), MailError> {
+        let to: Mailbox = letter.to.parse().map_err(|_| MailError::Permanent("invalid recipient address".into()))?;
+        let builder = Message::builder().from(self.from.clone()).to(to).subject(letter.subject);
+        let message = match letter.html {
+            None => builder.header(ContentType::TEXT_PLAIN).body(letter.text),
+            Some(html) => builder.multipart(MultiPart::alternative().singlepart(SinglePart::plain(letter.text)).singlepart(SinglePart::html(html))),
+        }
+        .map_err(|_| MailError::Permanent("the message could not be built".into()))?;
         self.transport.send(message).await.map(|_| ()).map_err(classify)
     }
 }
 
 fn classify(err: SmtpError) -> MailError {
+    let what = match err.status() {
+        Some(code) => format!("SMTP status {code}"),
+        None if err.is_timeout() => "SMTP timeout".into(),
+        None => "SMTP connection failed".into(),
+    };
     if err.is_permanent() {
-        MailError::Permanent(err.to_string())
+        MailError::Permanent(what)
     } else {
-        MailError::Transient(err.to_string())
+        MailError::Transient(what)
     }
 }

@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+/// mimalloc returns freed memory to the system (see the API's `main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Resolves on SIGTERM (Render, Docker) or Ctrl-C.
 async fn shutdown_signal() -> std::io::Result<()> {
     #[cfg(unix)]
@@ -31,7 +35,14 @@ async fn main() -> ExitCode {
     };
     settings::telemetry::init(settings.log_format);
     if let Some(port) = settings.worker_metrics_port {
-        let listener = metrics_exporter_prometheus::PrometheusBuilder::new().with_http_listener(([0, 0, 0, 0], port)).install();
+        let host: std::net::IpAddr = match settings.http.host.parse() {
+            Ok(ip) => ip,
+            Err(_) => {
+                eprintln!("configuration error: HOST is invalid: the worker's metrics need an IP address to bind");
+                return ExitCode::from(2);
+            }
+        };
+        let listener = metrics_exporter_prometheus::PrometheusBuilder::new().with_http_listener((host, port)).install();
         if let Err(err) = listener {
             eprintln!("error: cannot serve worker metrics on port {port}: {err}");
             return ExitCode::FAILURE;

@@ -1,7 +1,7 @@
 //! Job progress from synchronous callbacks, written to the `jobs` record by a
 //! background task so the pipeline never waits on the database to report.
 
-use storage::{jobs::JobState, Store};
+use storage::Store;
 use tokio::sync::mpsc;
 
 pub struct Progress {
@@ -14,7 +14,7 @@ impl Progress {
         let (tx, mut rx) = mpsc::unbounded_channel::<(u8, String)>();
         let writer = tokio::spawn(async move {
             while let Some((percent, step)) = rx.recv().await {
-                if let Err(err) = store.update_job(&job_id, JobState::Running, percent, Some(&step)).await {
+                if let Err(err) = store.update_job_progress(&job_id, percent, Some(&step)).await {
                     tracing::warn!(error = %err, "could not record job progress");
                 }
             }

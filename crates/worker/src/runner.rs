@@ -1,13 +1,19 @@
-//! Builds the three queue workers under one apalis `Monitor` and runs them
-//! until the shutdown signal; in-flight jobs finish, fetched-but-unstarted ones
-//! go back to the queue.
+//! Builds the queue workers under one apalis `Monitor`, plus the job relay,
+//! the repair sweep, the reminder scheduler and the queue vacuum, and runs
+//! them until the shutdown signal. In-flight jobs finish; fetched-but-unstarted
+//! ones go back to the queue.
+//!
+//! apalis stops a worker for good on any Redis error (a restart, a timeout);
+//! here the monitor restarts it, waiting a little longer each time (up to
+//! 30 s), so the worker recovers by itself when Redis comes back. Each worker
+//! fetches no more tasks at a time than it runs, so its heartbeat never
+//! pauses behind a buffered task (which would let another worker take them).
 
-use crate::{handlers, Mailer, WorkerState};
-use apalis::layers::retry::backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
-use apalis::layers::retry::{BackoffRetryPolicy, HasherRng, RetryPolicy};
-use apalis::prelude::*;
+use crate::{execute, Mailer, WorkerState};
 use anyhow::Context;
-use jobs::{IngestCsv, Queues, SendOtpEmail, TrainModel, EMAIL_QUEUE, INGEST_QUEUE, TRAIN_QUEUE};
+use apalis::prelude::*;
+use domain::clock::SharedClock;
+use jobs::{Queues, EMAIL_QUEUE, INGEST_QUEUE, TRAIN_QUEUE};
 use secrecy::ExposeSecret;
 use settings::Settings;
 use std::future::Future;
@@ -16,68 +22,69 @@ use std::time::Duration;
 
 const POLL: Duration = Duration::from_millis(500);
 
-/// In-process retries with exponential backoff (1 s to 10 s); after them Redis
-/// re-queues the task with growing delays, up to its own limit. Kept short so a
-/// shutdown is not held up by a retry that is sleeping.
-fn retry_policy() -> anyhow::Result<BackoffRetryPolicy<ExponentialBackoff>> {
-    let backoff = ExponentialBackoffMaker::new(Duration::from_secs(1), Duration::from_secs(10), 0.5, HasherRng::default())
-        .map_err(|e| anyhow::anyhow!("backoff: {e}"))?
-        .make_backoff();
-    Ok(RetryPolicy::retries(3).with_backoff(backoff))
+pub async fn run(settings: Settings, shutdown: impl Future<Output = std::io::Result<()>> + Send + 'static) -> anyhow::Result<()> {
+    run_with_clock(settings, domain::clock::system(), shutdown).await
 }
 
-pub async fn run(settings: Settings, shutdown: impl Future<Output = std::io::Result<()>> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run_with_clock(
+    settings: Settings,
+    clock: SharedClock,
+    shutdown: impl Future<Output = std::io::Result<()>> + Send + 'static,
+) -> anyhow::Result<()> {
     let smtp_url = settings.smtp.url.as_ref().context("SMTP_URL is required by the worker")?.expose_secret().to_string();
     let mailer = Mailer::new(&smtp_url, &settings.smtp.from)?;
-    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database)
+    let timeouts = storage::Timeouts { server_selection: settings.mongo.server_selection_timeout, connect: settings.mongo.connect_timeout };
+    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts)
         .await
         .context("cannot connect to MongoDB (MONGO_URI)")?;
-    let queues = Queues::connect(settings.redis.url.expose_secret(), &settings.redis.prefix).await.context("cannot connect to Redis (REDIS_URL)")?;
+    let redis_url = settings.redis.url.expose_secret().to_string();
+    let consumers = Queues::new(storage::redis_link::connect_lazily_patient(&redis_url)?, &settings.redis.prefix);
+    let producers = Queues::new(storage::redis_link::connect_lazily(&redis_url)?, &settings.redis.prefix);
     let otp = domain::otp::OtpHasher::new(settings.auth.secret_key.expose_secret().as_bytes());
-    let state = WorkerState { settings: Arc::new(settings), store, mailer, otp };
+    let relay = jobs::Relay::new(store.clone(), producers.clone(), jobs::RelayConfig::from_settings(&settings.jobs));
+    let state = WorkerState { settings: Arc::new(settings), store: store.clone(), mailer, otp, clock };
     // A unique suffix: apalis refuses a worker name seen within one heartbeat.
     let instance = uuid::Uuid::new_v4().simple().to_string();
-    let prefix = queues.prefix().to_string();
-    let policy = retry_policy()?;
 
-    let (q, s, p, i) = (queues.clone(), state.clone(), policy.clone(), instance.clone());
-    let email = move |run: usize| {
-        WorkerBuilder::new(format!("{prefix}-email-{i}-{run}"))
-            .backend(q.storage::<SendOtpEmail>(EMAIL_QUEUE).poll_with_interval(POLL))
-            .data(s.clone())
-            .concurrency(4)
-            .retry(p.clone())
-            .enable_tracing()
-            .build(handlers::send_otp)
+    let factory = |queue: &'static str, concurrency: usize| {
+        let (queues, state, instance) = (consumers.clone(), state.clone(), instance.clone());
+        move |run: usize| {
+            let backoff = Duration::from_secs((run as u64).min(30));
+            let backend = queues
+                .storage_with_batch(queue, concurrency)
+                .poll_with_interval(POLL)
+                .before_start(move |_| async move {
+                    tokio::time::sleep(backoff).await;
+                    Ok(())
+                });
+            WorkerBuilder::new(format!("{}-{queue}-{instance}-{run}", queues.prefix()))
+                .backend(backend)
+                .data(state.clone())
+                .concurrency(concurrency)
+                .enable_tracing()
+                .build(execute::run)
+        }
     };
-    let (q, s, i, prefix) = (queues.clone(), state.clone(), instance.clone(), queues.prefix().to_string());
-    let ingest = move |run: usize| {
-        WorkerBuilder::new(format!("{prefix}-ingest-{i}-{run}"))
-            .backend(q.storage::<IngestCsv>(INGEST_QUEUE).poll_with_interval(POLL))
-            .data(s.clone())
-            .concurrency(1)
-            .enable_tracing()
-            .build(handlers::ingest)
-    };
-    let (q, s, i, prefix) = (queues.clone(), state.clone(), instance, queues.prefix().to_string());
-    let train = move |run: usize| {
-        WorkerBuilder::new(format!("{prefix}-train-{i}-{run}"))
-            .backend(q.storage::<TrainModel>(TRAIN_QUEUE).poll_with_interval(POLL))
-            .data(s.clone())
-            .concurrency(1)
-            .enable_tracing()
-            .build(handlers::train)
-    };
-    crate::vacuum::spawn(queues.clone());
+    let relay_task = relay.spawn();
+    let sweep = pipeline::maintenance::spawn(store.clone(), state.settings.clinic.zone, Duration::from_secs(10));
+    let vacuum = crate::vacuum::spawn(consumers.clone());
+    let scheduler = crate::reminders::spawn(state.clone(), producers.clone());
     tracing::info!("worker started");
-    Monitor::new()
-        .register(email)
-        .register(ingest)
-        .register(train)
+    let result = Monitor::new()
+        .register(factory(EMAIL_QUEUE, 4))
+        .register(factory(INGEST_QUEUE, 1))
+        .register(factory(TRAIN_QUEUE, 1))
+        .should_restart(|worker, error| {
+            tracing::warn!(worker = worker.name(), error = %error, "queue worker stopped; restarting it");
+            true
+        })
         .shutdown_timeout(Duration::from_secs(25))
         .run_with_signal(shutdown)
-        .await
-        .map_err(|e| anyhow::anyhow!("worker stopped with an error: {e}"))?;
+        .await;
+    for task in [relay_task, sweep, vacuum, scheduler] {
+        task.abort();
+    }
+    result.map_err(|e| anyhow::anyhow!("worker stopped with an error: {e}"))?;
     tracing::info!("worker stopped");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What every job handler gets.
 
 use crate::Mailer;
+use domain::clock::SharedClock;
 use domain::otp::OtpHasher;
 use settings::Settings;
 use std::sync::Arc;
@@ -12,4 +13,5 @@ pub struct WorkerState {
     pub store: Store,
     pub mailer: Mailer,
     pub otp: OtpHasher,
+    pub clock: SharedClock,
 }
