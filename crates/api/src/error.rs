@@ -31,8 +31,11 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// Temporarily unable to serve (database unreachable, hashing queue full): 503 with `Retry-After`.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after: u64 },
     #[error("{0}")]
-    Unavailable(String),
+    MethodNotAllowed(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[source] anyhow::Error),
 }
@@ -59,6 +62,10 @@ struct ErrorBody<'a> {
 }
 
 impl ApiError {
+    pub fn unavailable(message: impl Into<String>, retry_after: u64) -> Self {
+        Self::Unavailable { message: message.into(), retry_after }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict { code, message: message.into() }
     }
@@ -67,7 +74,7 @@ impl ApiError {
         Self::Internal(err.into())
     }
 
-    fn code(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation",
             Self::BadRequest(_) => "bad_request",
@@ -79,7 +86,8 @@ impl ApiError {
             Self::Conflict { code, .. } => code,
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::TooManyRequests { .. } => "rate_limited",
-            Self::Unavailable(_) => "unavailable",
+            Self::Unavailable { .. } => "unavailable",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Internal(_) => "internal",
         }
     }
@@ -95,7 +103,8 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,7 +119,7 @@ impl ResponseError for ApiError {
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
-        if let Self::TooManyRequests { retry_after } = self {
+        if let Self::TooManyRequests { retry_after } | Self::Unavailable { retry_after, .. } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
         }
         response.json(ErrorBody { error: &message, code: self.code(), message: &message, field })
@@ -125,15 +134,11 @@ impl From<StorageError> for ApiError {
             StorageError::NotFound => ApiError::NotFound("Resource"),
             StorageError::Duplicate { .. } => ApiError::conflict("duplicate", "This record already exists."),
             StorageError::Conflict(code) => ApiError::conflict(code, "This change conflicts with the current state."),
+            StorageError::Unavailable(_) => ApiError::unavailable("The database is unavailable right now. Please try again shortly.", 5),
             other => ApiError::Internal(other.into()),
         }
     }
 }
 
-impl From<jobs::QueueError> for ApiError {
-    fn from(err: jobs::QueueError) -> Self {
-        ApiError::Internal(err.into())
-    }
-}
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -6,6 +6,12 @@ use clap::Parser;
 use secrecy::ExposeSecret;
 use std::process::ExitCode;
 
+/// mimalloc returns freed memory to the system (glibc's malloc kept the
+/// argon2 buffers of every thread that ever hashed a password; see
+/// `scripts/bench-memory.sh` and the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,7 +40,9 @@ async fn run(command: Command, settings: settings::Settings) -> anyhow::Result<(
         tracing::info!("api stopped");
         return Ok(());
     }
-    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database).await?;
+    // Commands are run by hand: they wait longer for the database than requests do.
+    let timeouts = storage::Timeouts { server_selection: std::time::Duration::from_secs(10), connect: settings.mongo.connect_timeout };
+    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts).await?;
     match command {
         Command::Serve => unreachable!("handled above"),
         Command::CreateAdmin { email, password, name } => println!("{}", cli::create_admin(&store, &email, &password, &name).await?),

@@ -8,7 +8,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use crate::error::ApiError;
+use secrecy::ExposeSecret;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -46,14 +48,39 @@ pub async fn track(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
     Ok(res)
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let version = state.model.version().unwrap_or_else(|| "none".into());
-    metrics::gauge!("model_info", "version" => version).set(1.0);
+/// `model_info{version}` is 1 for the model in use and 0 for any seen before it.
+fn record_model(version: String) {
+    static LAST: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    if let Ok(mut last) = LAST.lock() {
+        if let Some(previous) = last.take().filter(|p| *p != version) {
+            metrics::gauge!("model_info", "version" => previous).set(0.0);
+        }
+        metrics::gauge!("model_info", "version" => version.clone()).set(1.0);
+        *last = Some(version);
+    }
+}
+
+/// With `METRICS_TOKEN` set, only `Authorization: Bearer <token>` may read them.
+fn authorised(state: &AppState, req: &HttpRequest) -> bool {
+    let Some(expected) = &state.settings.http.metrics_token else { return true };
+    let given = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), expected.expose_secret().as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if !authorised(&state, &req) {
+        return Err(ApiError::Unauthorized("A valid metrics token is required."));
+    }
+    record_model(state.model.version().unwrap_or_else(|| "none".into()));
     for queue in [jobs::EMAIL_QUEUE, jobs::INGEST_QUEUE, jobs::TRAIN_QUEUE] {
         if let Ok(stats) = state.queues.stats(queue).await {
             metrics::gauge!("queue_pending_jobs", "queue" => queue).set(stats.pending as f64);
             metrics::gauge!("queue_dead_jobs", "queue" => queue).set(stats.dead as f64);
         }
     }
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(prometheus().render())
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(prometheus().render()))
 }

@@ -28,6 +28,8 @@ use Access::{Admin, AnyUser, Public};
 pub const OPERATIONS: &[Operation] = &[
     ("GET", "/health/health/", "health", "Status of the database, Redis, the model and queues (503 names the failing part).", Public, None, 200, Some("Health")),
     ("GET", "/api/health/", "health", "Same as /health/health/ (the original backend's path).", Public, None, 200, Some("Health")),
+    ("GET", "/health/ready/", "health", "200 only when the database and Redis both answer.", Public, None, 200, Some("Health")),
+    ("POST", "/api/auth/logout-all/", "auth", "Ends every session of the signed-in user.", AnyUser, None, 200, Some("Message")),
     ("GET", "/metrics", "health", "Prometheus metrics.", Public, None, 200, None),
     ("POST", "/api/auth/login/", "auth", "Log in: access + refresh tokens and the user. Wrong credentials: 400.", Public, Some("Credentials"), 200, Some("LoginReply")),
     ("POST", "/api/auth/refresh/", "auth", "A new access token (and a new refresh token when rotation is on).", Public, Some("RefreshBody"), 200, Some("RefreshReply")),

@@ -1,10 +1,12 @@
 //! The logged-in user as an extractor. Every request re-reads the account, so
-//! disabling a doctor locks them out at once, whatever tokens they hold.
+//! disabling a doctor, changing a password or logging out everywhere locks old
+//! tokens out at once. If the database cannot be reached the request gets 503
+//! (not 401: the token may well be fine).
 
 use crate::auth::tokens::{TokenError, TokenKind};
 use crate::error::ApiError;
 use crate::state::AppState;
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use domain::{role::Role, user::AccountStatus};
 use std::future::Future;
 use std::pin::Pin;
@@ -42,20 +44,26 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
-async fn authenticate(state: web::Data<AppState>, token: Option<String>) -> Result<CurrentUser, ApiError> {
+const INVALID: &str = "The access token is invalid.";
+
+/// Checks the bearer token and the account behind it.
+pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<CurrentUser, ApiError> {
     let Some(token) = token else {
         if !state.settings.auth.enabled {
             return Ok(CurrentUser { id: "dev-admin".into(), role: Role::Admin, email: "dev@localhost".into(), full_name: "Developer".into() });
         }
         return Err(ApiError::Unauthorized("Authentication credentials were not provided."));
     };
-    let claims = state.tokens.verify(&token, TokenKind::Access).map_err(|e| match e {
+    let claims = state.tokens.verify(token, TokenKind::Access).map_err(|e| match e {
         TokenError::Expired => ApiError::Unauthorized("Your session has expired. Please log in again."),
-        TokenError::Invalid => ApiError::Unauthorized("The access token is invalid."),
+        TokenError::Invalid => ApiError::Unauthorized(INVALID),
     })?;
-    let user = state.store.find_user(&claims.sub).await?.ok_or(ApiError::Unauthorized("The access token is invalid."))?;
+    let user = state.store.find_user(&claims.sub).await?.ok_or(ApiError::Unauthorized(INVALID))?;
     if user.status != AccountStatus::Active {
         return Err(ApiError::Unauthorized("This account is disabled."));
+    }
+    if claims.sv != user.session_version {
+        return Err(ApiError::Unauthorized("This session has ended. Please log in again."));
     }
     Ok(CurrentUser { id: user.id, role: user.role, email: user.email, full_name: user.full_name })
 }
@@ -65,11 +73,20 @@ impl FromRequest for CurrentUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // An access-control guard may already have authenticated this request.
+        if let Some(user) = req.extensions().get::<CurrentUser>().cloned() {
+            return Box::pin(async move { Ok(user) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req).map(String::from);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            authenticate(state, token).await
+            authenticate(&state, token.as_deref()).await
         })
     }
+}
+
+/// The bearer token of a request, for guards that authenticate before the handler.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    bearer(req).map(String::from)
 }

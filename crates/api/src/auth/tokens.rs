@@ -2,7 +2,9 @@
 //!
 //! Access tokens are short-lived and checked against the account on every
 //! request. Refresh tokens carry an id (`jti`) for revocation at logout and a
-//! rotation family (`fam`) for reuse detection when rotation is on.
+//! rotation family (`fam`) for reuse detection when rotation is on. Both carry
+//! the account's session version (`sv`): changing the password, disabling the
+//! account or "log out everywhere" bumps it, and every older token is refused.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{role::Role, user::User};
@@ -25,6 +27,9 @@ pub struct Claims {
     /// Rotation family of a refresh token (its first token's id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fam: Option<String>,
+    /// The account's session version when the token was issued.
+    #[serde(default)]
+    pub sv: i64,
     pub iat: i64,
     pub exp: i64,
 }
@@ -70,6 +75,7 @@ impl TokenService {
             typ,
             jti: uuid::Uuid::new_v4().simple().to_string(),
             fam,
+            sv: user.session_version,
             iat: now.timestamp(),
             exp: (now + ttl).timestamp(),
         };
@@ -83,6 +89,12 @@ impl TokenService {
     /// A refresh token, continuing `family` when rotating.
     pub fn refresh(&self, user: &User, family: Option<String>) -> Result<String, jsonwebtoken::errors::Error> {
         Ok(self.sign(user, TokenKind::Refresh, family)?.0)
+    }
+
+    /// How long refresh tokens live: a family revocation must last this long
+    /// after it is made, since every token of the family was issued before it.
+    pub fn refresh_ttl(&self) -> Duration {
+        self.refresh_ttl
     }
 
     /// Checks signature, expiry (no leeway) and kind.
@@ -119,6 +131,7 @@ mod tests {
             specialization: None,
             force_password_change: false,
             created_at: Utc::now(),
+            session_version: 3,
         }
     }
 
@@ -130,7 +143,7 @@ mod tests {
     fn an_access_token_round_trips_with_its_role() {
         let s = service(Duration::minutes(5));
         let claims = s.verify(&s.access(&user()).unwrap(), TokenKind::Access).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.role), ("u1", Role::Doctor));
+        assert_eq!((claims.sub.as_str(), claims.role, claims.sv), ("u1", Role::Doctor, 3));
     }
 
     #[test]

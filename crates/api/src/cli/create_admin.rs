@@ -12,8 +12,10 @@ pub async fn create_admin(store: &Store, email: &str, password: &str, name: &str
     if let Some(existing) = store.find_user_by_email(email.as_str()).await? {
         return Ok(format!("An account with e-mail {} already exists (role {}); nothing changed.", email, existing.role.as_str()));
     }
-    let hash = passwords::hash(password.expose().to_string()).await?;
+    let secret = password.expose().to_string();
+    let hash = tokio::task::spawn_blocking(move || passwords::hash_blocking(&secret)).await??;
     let new = NewUser {
+        id: mongodb::bson::oid::ObjectId::new(),
         email: email.as_str().to_string(),
         full_name: name,
         role: Role::Admin,
@@ -21,6 +23,7 @@ pub async fn create_admin(store: &Store, email: &str, password: &str, name: &str
         password_hash: Some(hash),
         specialization: None,
         force_password_change: false,
+        job: None,
     };
     match store.insert_user(new).await {
         Ok(user) => Ok(format!("Administrator {} created (id {}).", email, user.id)),

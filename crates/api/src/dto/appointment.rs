@@ -100,3 +100,13 @@ pub struct OutcomeIn {
     /// Predictions are immutable: any value here is refused.
     pub prediction: Option<serde_json::Value>,
 }
+
+/// `POST /api/appointments/{id}/correct-outcome/` body.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CorrectionIn {
+    pub showed_up: Option<bool>,
+    pub was_late: Option<bool>,
+    /// Why the recorded outcome was wrong (kept in the audit trail).
+    pub reason: Option<String>,
+}

@@ -25,6 +25,7 @@ pub struct PatientOut {
     pub diabetes: bool,
     pub alcoholism: bool,
     pub handicap: u8,
+    pub reminders_opt_out: bool,
 }
 
 impl PatientOut {
@@ -46,6 +47,7 @@ impl PatientOut {
             diabetes: p.flags.diabetes,
             alcoholism: p.flags.alcoholism,
             handicap: p.flags.handicap,
+            reminders_opt_out: p.reminders_opt_out,
         }
     }
 }
@@ -72,6 +74,8 @@ pub struct PatientIn {
     pub alcoholism: Option<bool>,
     #[schema(value_type = Option<i64>)]
     pub handicap: Option<serde_json::Value>,
+    /// The patient asked not to receive automated reminders.
+    pub reminders_opt_out: Option<bool>,
     /// Read-only: accepted so a client can send back what it received, ignored.
     pub attendance_score: Option<serde_json::Value>,
     pub doctor_id: Option<serde_json::Value>,
@@ -101,6 +105,7 @@ impl PatientIn {
             diabetes: self.diabetes,
             alcoholism: self.alcoholism,
             handicap: self.handicap()?,
+            reminders_opt_out: self.reminders_opt_out,
         })
     }
 
@@ -120,6 +125,7 @@ impl PatientIn {
             diabetes: self.diabetes.or(Some(current.diabetes)),
             alcoholism: self.alcoholism.or(Some(current.alcoholism)),
             handicap: self.handicap()?.or(Some(i64::from(current.handicap))),
+            reminders_opt_out: self.reminders_opt_out.or(Some(current.reminders_opt_out)),
         })
     }
 }

@@ -14,6 +14,7 @@ crate::endpoints! {
     POST "/auth/refresh/" => refresh,
     POST "/auth/logout/" => logout,
     POST "/auth/activate/" => activate,
+    POST "/auth/logout-all/" => logout_all,
 }
 
 #[derive(Deserialize)]
@@ -25,9 +26,9 @@ struct Credentials {
 /// Ignores any Authorization header (the frontend sends stale tokens here).
 #[tracing::instrument(skip_all)]
 async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Credentials>) -> ApiResult<HttpResponse> {
-    rate_limit::hit(&state, rate_limit::LOGIN_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
-    rate_limit::hit(&state, rate_limit::LOGIN_PER_ACCOUNT, body.email.trim()).await?;
-    let session = sessions::login(&state, &body.email, &body.password).await?;
+    let client = rate_limit::client_ip(&state.settings.http, &req);
+    rate_limit::hit(&state, rate_limit::LOGIN_PER_IP, &client).await?;
+    let session = sessions::login(&state, &body.email, &body.password, &client).await?;
     Ok(HttpResponse::Ok().json(json!({
         "access": session.access,
         "refresh": session.refresh,
@@ -42,7 +43,7 @@ struct RefreshBody {
 
 #[tracing::instrument(skip_all)]
 async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshBody>) -> ApiResult<HttpResponse> {
-    rate_limit::hit(&state, rate_limit::REFRESH_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::REFRESH_PER_IP, &rate_limit::client_ip(&state.settings.http, &req)).await?;
     let (access, rotated) = sessions::refresh(&state, &body.refresh).await?;
     Ok(HttpResponse::Ok().json(match rotated {
         Some(refresh) => json!({ "access": access, "refresh": refresh }),
@@ -66,11 +67,18 @@ struct Activation {
 
 #[tracing::instrument(skip_all)]
 async fn activate(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Activation>) -> ApiResult<HttpResponse> {
-    rate_limit::hit(&state, rate_limit::ACTIVATE_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::ACTIVATE_PER_IP, &rate_limit::client_ip(&state.settings.http, &req)).await?;
     rate_limit::hit(&state, rate_limit::ACTIVATE_PER_ACCOUNT, body.email.trim()).await?;
     let user = onboarding::activate(&state, &body.email, &body.otp, &body.password).await?;
     Ok(HttpResponse::Ok().json(json!({
         "message": "Your account is active. You can now log in.",
         "user": crate::dto::DoctorOut::from(&user),
     })))
+}
+
+/// Ends every session of the signed-in user (all devices, all refresh tokens).
+#[tracing::instrument(skip_all)]
+async fn logout_all(state: web::Data<AppState>, user: crate::auth::CurrentUser) -> ApiResult<HttpResponse> {
+    sessions::logout_everywhere(&state, &user.id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "message": "Every session of this account has ended." })))
 }

@@ -116,7 +116,7 @@ async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<S
 #[tracing::instrument(skip_all, fields(doctor_id = %path))]
 async fn resend_otp(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
     user.require_admin()?;
-    rate_limit::hit(&state, rate_limit::RESEND_PER_IP, &rate_limit::client_ip(&state, &req)).await?;
+    rate_limit::hit(&state, rate_limit::RESEND_PER_IP, &rate_limit::client_ip(&state.settings.http, &req)).await?;
     rate_limit::hit(&state, rate_limit::RESEND_PER_ACCOUNT, &path).await?;
     onboarding::resend_otp(&state, &path).await?;
     Ok(HttpResponse::Accepted().json(json!({ "message": "A new activation code is being e-mailed." })))

@@ -1,5 +1,10 @@
-//! `GET /health/health/` and `/api/health/` (no auth): database, Redis, model, queues.
-//! 503 names the failing dependency; a missing model is reported, not a failure.
+//! Health, with no auth:
+//! - `GET /health/health/` and `/api/health/` (what the platform probes):
+//!   200 while the database answers, with `status` `ok`, or `degraded` when
+//!   Redis is down (reads are served from MongoDB, jobs wait in the outbox);
+//!   503 when the database is down, since nothing can be served then;
+//! - `GET /health/ready/`: 200 only when the database and Redis both answer,
+//!   for a balancer that should prefer fully working instances.
 
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -9,23 +14,41 @@ use std::time::Duration;
 crate::endpoints! {
     GET "/health/health/" => health,
     GET "/api/health/" => health,
+    GET "/health/ready/" => ready,
 }
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let database_ok = matches!(tokio::time::timeout(CHECK_TIMEOUT, state.store.ping()).await, Ok(Ok(())));
-    let redis_ok = matches!(tokio::time::timeout(CHECK_TIMEOUT, state.cache.ping()).await, Ok(true));
-    let email_queue = match tokio::time::timeout(CHECK_TIMEOUT, state.queues.stats(jobs::EMAIL_QUEUE)).await {
-        Ok(Ok(stats)) => json!(stats),
-        _ => json!(null),
+struct Checks {
+    database: bool,
+    redis: bool,
+    body: serde_json::Value,
+}
+
+async fn check(state: &AppState) -> Checks {
+    let (database, redis) = tokio::join!(
+        tokio::time::timeout(CHECK_TIMEOUT, state.store.ping()),
+        tokio::time::timeout(CHECK_TIMEOUT, state.cache.ping())
+    );
+    let (database, redis) = (matches!(database, Ok(Ok(()))), matches!(redis, Ok(true)));
+    let email_queue = if redis {
+        match tokio::time::timeout(CHECK_TIMEOUT, state.queues.stats(jobs::EMAIL_QUEUE)).await {
+            Ok(Ok(stats)) => json!(stats),
+            _ => json!(null),
+        }
+    } else {
+        json!(null)
     };
     let word = |ok: bool| if ok { "ok" } else { "down" };
-    let healthy = database_ok && redis_ok;
+    let status = match (database, redis) {
+        (true, true) => "ok",
+        (true, false) => "degraded",
+        (false, _) => "down",
+    };
     let body = json!({
-        "status": if healthy { "ok" } else { "degraded" },
-        "database": word(database_ok),
-        "redis": word(redis_ok),
+        "status": status,
+        "database": word(database),
+        "redis": word(redis),
         "model": match state.model.version() {
             Some(version) => json!({ "status": "loaded", "version": version }),
             None => json!({ "status": "none", "version": null }),
@@ -33,9 +56,23 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         "queues": { "email": email_queue },
         "version": env!("CARGO_PKG_VERSION"),
     });
-    if healthy {
-        HttpResponse::Ok().json(body)
+    Checks { database, redis, body }
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let checks = check(&state).await;
+    if checks.database {
+        HttpResponse::Ok().json(checks.body)
     } else {
-        HttpResponse::ServiceUnavailable().json(body)
+        HttpResponse::ServiceUnavailable().insert_header(("Retry-After", "5")).json(checks.body)
+    }
+}
+
+async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let checks = check(&state).await;
+    if checks.database && checks.redis {
+        HttpResponse::Ok().json(checks.body)
+    } else {
+        HttpResponse::ServiceUnavailable().insert_header(("Retry-After", "5")).json(checks.body)
     }
 }

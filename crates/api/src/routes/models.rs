@@ -25,19 +25,14 @@ pub struct TrainBody {
     force: bool,
 }
 
-fn job_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
 /// Enqueues a `train_model` job: 202 with its id. The body is optional.
 #[tracing::instrument(skip_all)]
 pub async fn train(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
     user.require_admin()?;
     let force = request::json::<TrainBody>(&body)?.force;
-    let id = job_id();
-    state.store.create_job(&id, "train_model", Some(&user.id)).await?;
-    state.queues.train_model(jobs::TrainModel { job_id: id.clone(), force }).await?;
-    Ok(HttpResponse::Accepted().json(json!({ "jobId": id, "status": "queued" })))
+    let job = jobs::new_job(&jobs::TrainModel { force }, Some(&user.id));
+    state.enqueue(&job).await?;
+    Ok(HttpResponse::Accepted().json(json!({ "jobId": job.id, "status": "queued" })))
 }
 
 #[derive(Deserialize)]
@@ -57,10 +52,9 @@ async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes)
     if !safe {
         return Err(ApiError::BadRequest("file must be a .csv file name inside the data directory.".into()));
     }
-    let id = job_id();
-    state.store.create_job(&id, "ingest_csv", Some(&user.id)).await?;
-    state.queues.ingest_csv(jobs::IngestCsv { job_id: id.clone(), file: file.to_string() }).await?;
-    Ok(HttpResponse::Accepted().json(json!({ "jobId": id, "status": "queued" })))
+    let job = jobs::new_job(&jobs::IngestCsv { file: file.to_string() }, Some(&user.id));
+    state.enqueue(&job).await?;
+    Ok(HttpResponse::Accepted().json(json!({ "jobId": job.id, "status": "queued" })))
 }
 
 fn job_json(job: &JobRecord) -> serde_json::Value {

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::models;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use domain::appointment::{clinic_now, parse_appointment_time};
+use domain::dates::parse_wall_clock;
 use domain::patient::{parse_age, ClinicalFlags, Gender};
 use domain::prediction::{PredictionInput, Predictor};
 use serde::Deserialize;
@@ -38,7 +38,6 @@ struct WhatIf {
 
 #[tracing::instrument(skip_all)]
 async fn predict(state: web::Data<AppState>, _user: CurrentUser, body: web::Json<WhatIf>) -> ApiResult<HttpResponse> {
-    let offset = state.settings.clinic_utc_offset_minutes;
     let sms = match body.sms_received {
         None | Some(Flag::Bool(false)) | Some(Flag::Int(0)) => false,
         Some(Flag::Bool(true)) | Some(Flag::Int(1)) => true,
@@ -52,15 +51,15 @@ async fn predict(state: web::Data<AppState>, _user: CurrentUser, body: web::Json
     let input = PredictionInput {
         age: parse_age(body.age)?,
         female: Gender::parse(&body.gender)? == Gender::F,
-        booked_at: clinic_now(offset),
-        appointment_at: parse_appointment_time(&body.appointment_date, offset)?,
+        booked_at: state.clinic_now(),
+        appointment_at: parse_wall_clock("appointmentDate", &body.appointment_date, state.zone())?,
         flags: ClinicalFlags::default(),
         sms_received: sms,
         neighbourhood: None,
         history: Vec::new(),
         attendance_score: score,
     };
-    let prediction = state.model.predict(&input).ok_or_else(|| ApiError::Unavailable("No model has been trained yet.".into()))?;
+    let prediction = state.model.predict(&input).ok_or_else(|| ApiError::unavailable("No model has been trained yet.", 60))?;
     Ok(HttpResponse::Ok().json(json!({
         "label": prediction.label,
         "probability": prediction.probability,

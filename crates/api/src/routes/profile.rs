@@ -1,11 +1,13 @@
 //! `/api/profile/*`: the logged-in user's own account (optional in the contract).
 
-use crate::auth::{passwords, CurrentUser};
+use crate::auth::CurrentUser;
+use crate::rate_limit;
+use crate::services::sessions;
 use crate::dto::doctor::LoginUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
-use domain::{password::Password, person_name::PersonName};
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::person_name::PersonName;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -46,19 +48,13 @@ struct PasswordBody {
     new_password: String,
 }
 
+/// Same limits as login (per client address, and the wrong-password policy).
+/// Every earlier session of the account ends; the reply carries new tokens
+/// (`access`, `refresh`) so the caller stays signed in.
 #[tracing::instrument(skip_all)]
-async fn change_password(state: web::Data<AppState>, user: CurrentUser, body: web::Json<PasswordBody>) -> ApiResult<HttpResponse> {
-    let account = load(&state, &user).await?;
-    let current = account.password_hash.clone().ok_or_else(|| ApiError::BadRequest("This account has no password yet.".into()))?;
-    if !passwords::verify(body.old_password.clone(), current).await? {
-        return Err(ApiError::BadRequest("The current password is incorrect.".into()));
-    }
-    let new = Password::parse(&body.new_password).map_err(|mut e| {
-        e.field = "new_password";
-        e
-    })?;
-    let hash = passwords::hash(new.expose().to_string()).await?;
-    state.store.set_password(&account.id, &hash).await?;
-    tracing::info!(user_id = %account.id, "password changed");
-    Ok(HttpResponse::Ok().json(json!({ "message": "Password changed." })))
+async fn change_password(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, body: web::Json<PasswordBody>) -> ApiResult<HttpResponse> {
+    let client = rate_limit::client_ip(&state.settings.http, &req);
+    rate_limit::hit(&state, rate_limit::PASSWORD_CHANGE_PER_IP, &client).await?;
+    let session = sessions::change_password(&state, &user.id, &body.old_password, &body.new_password, &client).await?;
+    Ok(HttpResponse::Ok().json(json!({ "message": "Password changed.", "access": session.access, "refresh": session.refresh })))
 }

@@ -3,6 +3,9 @@
 //! AUC, Brier and calibration use the stored no-show probability.
 
 use serde_json::json;
+
+/// Cache namespace of the analytics replies (invalidated when an outcome is recorded).
+pub const CACHE: &str = "analytics";
 use storage::appointments::ResolvedPrediction;
 
 /// `{total, correct, incorrect, accuracy}` (ints, as the frontend reads them) plus

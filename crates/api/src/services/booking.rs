@@ -1,18 +1,25 @@
 //! Booking appointments (with the prediction made at that moment), recording
-//! outcomes and cancelling, all scoped: a doctor only ever sees their own
-//! appointments; anyone else's are "not found".
+//! outcomes (and correcting them), and cancelling, all scoped: a doctor only
+//! ever sees their own appointments; anyone else's are "not found".
+//!
+//! Booking makes a fixed number of round trips whatever the data size (the
+//! account, the patient, the doctor when an admin books, the patient's history
+//! for the prediction, and the insert, which also decides slot conflicts),
+//! each served by an index.
 
 use crate::auth::CurrentUser;
-use crate::dto::appointment::{AppointmentIn, OutcomeIn};
+use crate::dto::appointment::{AppointmentIn, CorrectionIn, OutcomeIn};
 use crate::error::{ApiError, ApiResult};
-use crate::services::patients;
+use crate::services::{analytics, patients};
 use crate::state::AppState;
-use domain::appointment::{clinic_now, parse_appointment_time, parse_reason, Appointment, Outcome};
+use chrono::{Duration, NaiveDateTime};
+use domain::appointment::{check_outcome_time, may_correct, parse_correction_reason, parse_reason, Appointment, AppointmentStatus, Outcome};
+use domain::dates::parse_wall_clock;
 use domain::patient::{Gender, Patient};
-use domain::prediction::{PredictionInput, Predictor};
+use domain::prediction::{Prediction, PredictionInput, Predictor};
 use domain::role::Role;
-use storage::appointments::{booked_at_clinic, NewAppointment};
-use storage::history::{HistoryRow, DAY_FORMAT, TIME_FORMAT};
+use domain::ValidationError;
+use storage::appointments::{NewAppointment, Subject};
 
 /// The appointment if the user may see it.
 pub async fn find_scoped(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Appointment> {
@@ -40,14 +47,14 @@ async fn booking_doctor(state: &AppState, user: &CurrentUser, requested: Option<
     Ok(doctor.id)
 }
 
-async fn predict(state: &AppState, patient: &Patient, starts_at: chrono::NaiveDateTime, sms: bool) -> ApiResult<Option<domain::prediction::Prediction>> {
+async fn predict(state: &AppState, patient: &Patient, starts_at: NaiveDateTime, sms: bool) -> ApiResult<Option<Prediction>> {
     if state.model.current().is_none() {
         return Ok(None);
     }
     let input = PredictionInput {
-        age: patient.current_age(patients::today(state)),
+        age: patient.current_age(state.today()),
         female: patient.gender == Gender::F,
-        booked_at: clinic_now(state.settings.clinic_utc_offset_minutes),
+        booked_at: state.clinic_now(),
         appointment_at: starts_at,
         flags: patient.flags,
         sms_received: sms,
@@ -58,20 +65,35 @@ async fn predict(state: &AppState, patient: &Patient, starts_at: chrono::NaiveDa
     Ok(state.model.predict(&input))
 }
 
+/// When a booking may happen: a real clinic time, not past, within the horizon.
+fn check_time(state: &AppState, starts_at: NaiveDateTime) -> ApiResult<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, NaiveDateTime)> {
+    let field = |m: String| ApiError::from(ValidationError::new("appointmentDate", m));
+    let starts_at_utc = state.zone().instant(starts_at).map_err(|e| field(e.to_string()))?;
+    let now = state.now();
+    if starts_at_utc < now {
+        return Err(ApiError::BadRequest("The appointment time is in the past.".into()));
+    }
+    let horizon = state.settings.clinic.booking_horizon_days;
+    if starts_at_utc > now + Duration::days(i64::from(horizon)) {
+        return Err(field(format!("Appointments can be booked at most {horizon} days ahead.")));
+    }
+    let length = Duration::minutes(i64::from(state.settings.clinic.slot_minutes));
+    let ends_at = starts_at.checked_add_signed(length).ok_or_else(|| field("appointmentDate is out of range.".into()))?;
+    Ok((starts_at_utc, starts_at_utc + length, ends_at))
+}
+
 pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) -> ApiResult<Appointment> {
     let patient_id = body.patient_id_input.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let patient_id = patient_id.ok_or_else(|| ApiError::BadRequest("Enter the patient's ID (patientIdInput).".into()))?;
     let raw_time = body.appointment_date.as_deref().ok_or_else(|| ApiError::BadRequest("appointmentDate is required.".into()))?;
-    let offset = state.settings.clinic_utc_offset_minutes;
-    let starts_at = parse_appointment_time(raw_time, offset)?;
-    if starts_at < clinic_now(offset) {
-        return Err(ApiError::BadRequest("The appointment time is in the past.".into()));
-    }
+    let starts_at = parse_wall_clock("appointmentDate", raw_time, state.zone())?;
+    let (starts_at_utc, ends_at_utc, ends_at) = check_time(state, starts_at)?;
     let reason = parse_reason(body.reason.as_deref())?;
     let patient = state.store.find_patient(patient_id).await?.ok_or(ApiError::NotFound("Patient"))?;
     let doctor_id = booking_doctor(state, user, body.doctor_id.as_deref()).await?;
     let sms_received = body.sms_received.unwrap_or(false);
     let prediction = predict(state, &patient, starts_at, sms_received).await?;
+    let subject = Subject { gender: patient.gender, age: patient.current_age(starts_at.date()), neighbourhood: patient.neighbourhood.clone() };
     let appointment = state
         .store
         .insert_appointment(NewAppointment {
@@ -79,10 +101,15 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
             patient_name: patient.full_name.clone(),
             doctor_id,
             starts_at,
-            slot_minutes: state.settings.slot_minutes,
+            ends_at,
+            starts_at_utc,
+            ends_at_utc,
             sms_received,
             reason,
             prediction,
+            subject: Some(subject),
+            booked_by: user.id.clone(),
+            now: state.now(),
         })
         .await
         .map_err(|e| match e {
@@ -95,7 +122,17 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
     Ok(appointment)
 }
 
-/// Records the real outcome once; the prediction is never touched.
+/// Brings attendance and the training history in line with the outcome. A
+/// failure here is repaired by the maintenance sweep, so the request still succeeds.
+async fn apply_effects(state: &AppState, id: &str) {
+    if let Err(err) = state.store.apply_outcome_effects(id, state.zone()).await {
+        tracing::warn!(appointment_id = %id, error = %err, "outcome effects left for the repair sweep");
+    }
+    state.cache.invalidate(patients::CACHE).await;
+    state.cache.invalidate(analytics::CACHE).await;
+}
+
+/// Records the real outcome once the appointment has started; the prediction is never touched.
 pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body: &OutcomeIn) -> ApiResult<Appointment> {
     if body.prediction.is_some() {
         return Err(ApiError::BadRequest("Predictions are immutable and cannot be changed.".into()));
@@ -105,43 +142,47 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
     }
     let outcome = Outcome::parse(body.showed_up, body.was_late)?;
     let current = find_scoped(state, user, id).await?;
-    let updated = state.store.record_outcome(&current.id, outcome).await.map_err(|e| match e {
+    if current.status == AppointmentStatus::Pending {
+        check_outcome_time(current.starts_at_utc, state.now())?;
+    }
+    let updated = state.store.record_outcome(&current.id, outcome, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict(
             "not_pending",
-            format!("This appointment is already {}; its outcome cannot be changed.", current.status.as_str()),
+            format!("This appointment is already {}; its outcome cannot be changed here. Use a correction.", current.status.as_str()),
         ),
         other => other.into(),
     })?;
-    if let Some(patient) = state.store.find_patient(&updated.patient_id).await? {
-        state.store.add_attendance(&patient.id, outcome).await?;
-        state.store.record_history(&history_row(state, &updated, &patient, outcome)).await?;
-        state.cache.invalidate(patients::CACHE).await;
-    }
+    apply_effects(state, &updated.id).await;
     Ok(updated)
 }
 
-fn history_row(state: &AppState, a: &Appointment, p: &Patient, outcome: Outcome) -> HistoryRow {
-    HistoryRow {
-        key: format!("live:{}", a.id),
-        patient_id: p.id.clone(),
-        appointment_day: a.starts_at.format(DAY_FORMAT).to_string(),
-        booked_at: booked_at_clinic(a.created_at, state.settings.clinic_utc_offset_minutes).format(TIME_FORMAT).to_string(),
-        no_show: outcome.no_show(),
-        age: p.current_age(a.starts_at.date()),
-        female: p.gender == Gender::F,
-        neighbourhood: p.neighbourhood.clone().unwrap_or_default(),
-        scholarship: p.flags.scholarship,
-        hypertension: p.flags.hypertension,
-        diabetes: p.flags.diabetes,
-        alcoholism: p.flags.alcoholism,
-        handicap: p.flags.handicap,
-        sms_received: a.sms_received,
+/// Corrects a recorded outcome, with a reason: admins at any time, the
+/// appointment's doctor within `OUTCOME_CORRECTION_HOURS` of recording it.
+pub async fn correct_outcome(state: &AppState, user: &CurrentUser, id: &str, body: &CorrectionIn) -> ApiResult<Appointment> {
+    let outcome = Outcome::parse(body.showed_up, body.was_late)?;
+    let reason = parse_correction_reason(body.reason.as_deref())?;
+    let current = find_scoped(state, user, id).await?;
+    if current.status != AppointmentStatus::Done {
+        return Err(ApiError::conflict("not_done", "Only a recorded outcome can be corrected."));
     }
+    let window = Duration::hours(i64::from(state.settings.clinic.outcome_correction_hours));
+    if !may_correct(user.is_admin(), current.doctor_id == user.id, current.outcome_recorded_at, state.now(), window) {
+        return Err(ApiError::Forbidden("Only an administrator can correct this outcome now: the doctor's correction window has passed."));
+    }
+    if current.outcome == Some(outcome) {
+        return Ok(current);
+    }
+    let updated = state.store.correct_outcome(&current.id, outcome, &user.id, &reason, state.now()).await.map_err(|e| match e {
+        storage::StorageError::Conflict(_) => ApiError::conflict("changed", "The outcome changed meanwhile; reload and try again."),
+        other => other.into(),
+    })?;
+    apply_effects(state, &updated.id).await;
+    Ok(updated)
 }
 
 pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Appointment> {
     let current = find_scoped(state, user, id).await?;
-    state.store.cancel_appointment(&current.id).await.map_err(|e| match e {
+    state.store.cancel_appointment(&current.id, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict("not_pending", "A completed appointment cannot be canceled."),
         other => other.into(),
     })

@@ -2,11 +2,13 @@
 //! `pending` and the worker e-mails an activation code; the doctor activates it
 //! by setting a password. With a password (the web frontend's form) the account
 //! is active at once and must change its password.
+//!
+//! The activation e-mail's job is written in the same insert as the account
+//! (its outbox), so a pending doctor always has a code on the way, whatever
+//! Redis is doing; the request never waits for Redis.
 
-use crate::auth::passwords;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use chrono::Utc;
 use domain::{email::Email, password::Password, person_name::PersonName, role::Role, user::AccountStatus, user::User};
 use storage::users::NewUser;
 
@@ -33,12 +35,15 @@ pub async fn create_doctor(state: &AppState, new: NewDoctor) -> ApiResult<User> 
         return Err(domain::ValidationError::new("specialization", "Specialization must be at most 100 characters.").into());
     }
     let (status, password_hash) = match password {
-        Some(p) => (AccountStatus::Active, Some(passwords::hash(p.expose().to_string()).await?)),
+        Some(p) => (AccountStatus::Active, Some(state.passwords.hash(p.expose().to_string()).await?)),
         None => (AccountStatus::Pending, None),
     };
+    let id = mongodb::bson::oid::ObjectId::new();
+    let job = (status == AccountStatus::Pending).then(|| jobs::new_job(&jobs::SendOtpEmail { user_id: id.to_hex() }, None));
     let user = state
         .store
         .insert_user(NewUser {
+            id,
             email: email.as_str().to_string(),
             full_name,
             role: Role::Doctor,
@@ -46,6 +51,7 @@ pub async fn create_doctor(state: &AppState, new: NewDoctor) -> ApiResult<User> 
             force_password_change: password_hash.is_some(),
             password_hash,
             specialization,
+            job,
         })
         .await
         .map_err(|e| match e {
@@ -53,7 +59,7 @@ pub async fn create_doctor(state: &AppState, new: NewDoctor) -> ApiResult<User> 
             other => other.into(),
         })?;
     if user.status == AccountStatus::Pending {
-        state.queues.send_otp_email(jobs::SendOtpEmail { user_id: user.id.clone() }).await?;
+        state.relay.kick();
     }
     tracing::info!(doctor_id = %user.id, status = user.status.as_str(), "doctor created");
     Ok(user)
@@ -64,7 +70,7 @@ pub async fn resend_otp(state: &AppState, doctor_id: &str) -> ApiResult<()> {
     if user.status != AccountStatus::Pending {
         return Err(ApiError::conflict("not_pending", "This doctor has already activated their account."));
     }
-    state.queues.send_otp_email(jobs::SendOtpEmail { user_id: user.id }).await?;
+    state.enqueue(&jobs::new_job(&jobs::SendOtpEmail { user_id: user.id }, None)).await?;
     Ok(())
 }
 
@@ -83,7 +89,7 @@ pub async fn activate(state: &AppState, email: &str, code: &str, password: &str)
     let user = state.store.find_user_by_email(email.as_str()).await?.filter(|u| u.status == AccountStatus::Pending).ok_or_else(bad)?;
     let otp = state.store.find_otp(&user.id).await?.ok_or_else(bad)?;
     let max = state.settings.auth.otp_max_attempts;
-    if otp.expires_at <= Utc::now() {
+    if otp.expires_at <= state.now() {
         return Err(bad());
     }
     if otp.attempts >= max {
@@ -102,7 +108,7 @@ pub async fn activate(state: &AppState, email: &str, code: &str, password: &str)
     if !state.store.consume_otp(&user.id, &otp.hash, max).await? {
         return Err(bad());
     }
-    let hash = passwords::hash(password.expose().to_string()).await?;
+    let hash = state.passwords.hash(password.expose().to_string()).await?;
     let user = state.store.set_password_and_activate(&user.id, &hash).await?;
     tracing::info!(doctor_id = %user.id, "doctor activated");
     Ok(user)

@@ -4,7 +4,6 @@
 use crate::dto::{PatientOut, Paginated};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use domain::appointment::clinic_now;
 use domain::pagination::PageRequest;
 use domain::patient::{Patient, PatientDraft};
 use domain::search_text;
@@ -16,7 +15,7 @@ pub const CACHE: &str = "patients";
 const SEARCH_CANDIDATES: i64 = 500;
 
 pub fn today(state: &AppState) -> chrono::NaiveDate {
-    clinic_now(state.settings.clinic_utc_offset_minutes).date()
+    state.today()
 }
 
 pub fn out(state: &AppState, p: &Patient) -> PatientOut {

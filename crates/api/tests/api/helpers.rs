@@ -5,6 +5,8 @@ use api::startup::Application;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use domain::clock::ManualClock;
+use std::sync::Arc;
 use testkit::Isolation;
 
 pub struct TestApp {
@@ -13,6 +15,8 @@ pub struct TestApp {
     pub iso: Isolation,
     pub state: actix_web::web::Data<api::state::AppState>,
     pub admin: String,
+    /// The application's clock: starts at the real time, moves only when told.
+    pub clock: Arc<ManualClock>,
 }
 
 pub struct Reply {
@@ -41,12 +45,13 @@ pub fn test_settings(iso: &Isolation, extra: &[(&str, &str)]) -> settings::Setti
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let iso = Isolation::new();
     let settings = test_settings(&iso, extra);
-    let app = Application::build(settings).await.unwrap();
+    let clock = ManualClock::at(chrono::Utc::now());
+    let app = Application::build_with_clock(settings, clock.clone()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
     api::cli::create_admin(&state.store, "admin@clinic.test", "admin-pass-1", "Ada Admin").await.unwrap();
-    let mut app = TestApp { base, http: Client::new(), iso, state, admin: String::new() };
+    let mut app = TestApp { base, http: Client::new(), iso, state, admin: String::new(), clock };
     app.admin = app.login("admin@clinic.test", "admin-pass-1").await;
     app
 }
@@ -104,6 +109,18 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Moves the application's clock forward (e.g. past an appointment's start).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use domain::clock::Clock;
+        self.clock.now()
+    }
+}
+
 /// A future clinic-time slot `days` ahead at `hh:mm`, as the frontend sends it.
 pub fn slot(days: i64, hh_mm: &str) -> String {
     let day = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
@@ -115,12 +132,13 @@ impl TestApp {
     pub fn start_worker(&self) -> tokio::sync::oneshot::Sender<()> {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let settings = test_settings(&self.iso, &[]);
+        let clock = self.clock.clone();
         tokio::spawn(async move {
             let stop = async move {
                 let _ = rx.await;
                 Ok(())
             };
-            worker::run(settings, stop).await.unwrap();
+            worker::run_with_clock(settings, clock, stop).await.unwrap();
         });
         tx
     }

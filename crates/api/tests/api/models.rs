@@ -86,6 +86,7 @@ async fn the_worker_ingests_trains_and_the_api_predicts_at_booking() {
     assert_eq!(app.post("/api/admin/models/nope/activate/", &app.admin, json!({})).await.status, StatusCode::NOT_FOUND);
 
     // The stored prediction never changes, whatever happens next.
+    app.advance(chrono::Duration::days(4));
     let done = app.patch(&format!("/api/appointments/{booked_id}/"), &doctor, json!({ "showedUp": false, "wasLate": false })).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(done.body["prediction"]["modelVersion"], v1.as_str());

@@ -116,8 +116,9 @@ async fn when_redis_goes_down_reads_fall_back_to_mongodb_and_health_says_so() {
     let r = app.get("/api/patients/search/?q=cache", &app.admin).await;
     assert_eq!(r.status, StatusCode::OK);
     let health = app.call(Method::GET, "/health/health/", None, None).await;
-    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(health.body["redis"], "down");
-    assert_eq!(health.body["database"], "ok");
+    assert_eq!(health.status, StatusCode::OK, "the platform keeps an API that still serves: {health:?}");
+    assert_eq!((health.body["status"].as_str(), health.body["redis"].as_str(), health.body["database"].as_str()), (Some("degraded"), Some("down"), Some("ok")));
+    let ready = app.call(Method::GET, "/health/ready/", None, None).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "not fully ready");
     app.cleanup().await;
 }
