@@ -6,6 +6,8 @@
 
 pub mod mailbox;
 pub mod process;
+pub mod services;
+pub mod stack;
 
 use std::time::Duration;
 

@@ -47,8 +47,14 @@ pub async fn ingest<R: Read>(store: &Store, reader: R, progress: &mut (dyn FnMut
     Ok(IngestSummary { report, inserted, already_present })
 }
 
-/// Ingests a file by path.
+/// Ingests a file by path. The file is read once first and refused whole if
+/// it holds binary data anywhere, so nothing of a corrupt file is written.
 pub async fn ingest_file(store: &Store, path: &std::path::Path, progress: &mut (dyn FnMut(u64) + Send)) -> Result<IngestSummary, PipelineError> {
+    let scan_path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || ml::ingest::scan_for_binary(std::io::BufReader::new(std::fs::File::open(scan_path)?)))
+        .await
+        .map_err(|e| PipelineError::BadFile(e.to_string()))?
+        .map_err(bad_file)?;
     let file = std::fs::File::open(path)?;
     ingest(store, std::io::BufReader::new(file), progress).await
 }

@@ -6,16 +6,17 @@
 //!   does that at once; if it was interrupted (a crash, the database going
 //!   away between writes), this sweep finishes it.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::clinic_time::ClinicZone;
+use domain::clock::SharedClock;
 use storage::Store;
 
 /// Outcome effects left pending for longer than this are repaired.
 const GRACE: Duration = Duration::seconds(10);
 
-/// Finishes outcome effects left pending; returns how many appointments were repaired.
-pub async fn repair_outcome_effects(store: &Store, zone: &ClinicZone, grace: Duration) -> Result<usize, storage::StorageError> {
-    let ids = store.appointments_with_pending_effects(Utc::now() - grace, 200).await?;
+/// Finishes outcome effects pending since before `now - grace`; returns how many appointments were repaired.
+pub async fn repair_outcome_effects(store: &Store, zone: &ClinicZone, now: DateTime<Utc>, grace: Duration) -> Result<usize, storage::StorageError> {
+    let ids = store.appointments_with_pending_effects(now - grace, 200).await?;
     for id in &ids {
         store.apply_outcome_effects(id, zone).await?;
     }
@@ -26,11 +27,11 @@ pub async fn repair_outcome_effects(store: &Store, zone: &ClinicZone, grace: Dur
 }
 
 /// Runs the repairs every `every` until the process ends.
-pub fn spawn(store: Store, zone: ClinicZone, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(store: Store, zone: ClinicZone, clock: SharedClock, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(every).await;
-            if let Err(err) = repair_outcome_effects(&store, &zone, GRACE).await {
+            if let Err(err) = repair_outcome_effects(&store, &zone, clock.now(), GRACE).await {
                 tracing::warn!(error = %err, "maintenance sweep failed; retrying");
             }
         }

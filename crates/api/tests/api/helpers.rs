@@ -17,6 +17,8 @@ pub struct TestApp {
     pub admin: String,
     /// The application's clock: starts at the real time, moves only when told.
     pub clock: Arc<ManualClock>,
+    /// Settings given on top of the isolation's (the in-process worker gets them too).
+    pub extra: Vec<(String, String)>,
 }
 
 pub struct Reply {
@@ -51,7 +53,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
     api::cli::create_admin(&state.store, "admin@clinic.test", "admin-pass-1", "Ada Admin").await.unwrap();
-    let mut app = TestApp { base, http: Client::new(), iso, state, admin: String::new(), clock };
+    let extra = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut app = TestApp { base, http: Client::new(), iso, state, admin: String::new(), clock, extra };
     app.admin = app.login("admin@clinic.test", "admin-pass-1").await;
     app
 }
@@ -131,7 +134,8 @@ impl TestApp {
     /// Runs the worker in this process (same namespace) until the returned sender is dropped.
     pub fn start_worker(&self) -> tokio::sync::oneshot::Sender<()> {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let settings = test_settings(&self.iso, &[]);
+        let extra: Vec<(&str, &str)> = self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let settings = test_settings(&self.iso, &extra);
         let clock = self.clock.clone();
         tokio::spawn(async move {
             let stop = async move {

@@ -7,6 +7,9 @@ mod helpers;
 
 mod appointments;
 mod auth;
+mod consistency;
+mod faults;
 mod models;
 mod ops;
+mod outbox;
 mod patients;

@@ -111,7 +111,15 @@ async fn a_bad_file_fails_its_job_with_a_clear_message_and_writes_nothing() {
 
     let dir = std::env::temp_dir().join(format!("hs-bad-{}", app.iso.id));
     std::fs::create_dir_all(&dir).unwrap();
-    for (name, content) in [("empty.csv", ""), ("columns.csv", "a,b,c\n1,2,3\n"), ("binary.csv", "\u{0}\u{1}\u{2}PK\u{3}\u{4}")] {
+    // Valid CSV for its first 20 KB, binary after: refused whole, nothing written.
+    let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/noshow-sample.csv")).unwrap();
+    let csv_then_binary = [&sample[..20_000], b"\x00\x01PK\x03\x04\n", &sample[20_000..40_000]].concat();
+    for (name, content) in [
+        ("empty.csv", &b""[..]),
+        ("columns.csv", b"a,b,c\n1,2,3\n"),
+        ("binary.csv", b"\x00\x01\x02PK\x03\x04"),
+        ("tail.csv", &csv_then_binary),
+    ] {
         let path = dir.join(name);
         std::fs::write(&path, content).unwrap();
         let err = api::cli::ingest(&app.state.store, &path).await.unwrap_err();

@@ -40,7 +40,9 @@
 //! file's `Z` suffix is nominal (bookings peak at 07:00 and dip at 12:00, the
 //! clinics' local day), so any offset is dropped rather than converted. The
 //! AppointmentDay's time of day (always midnight) is ignored. Empty input is [`IngestError::Empty`]; binary input, or a first
-//! line without a delimiter, is [`IngestError::NotCsv`]; `;` and tab
+//! line without a delimiter, is [`IngestError::NotCsv`]; a file with binary
+//! bytes (NUL, control characters) anywhere is refused whole by
+//! [`scan_for_binary`] (run it first: rows are written as they are read); `;` and tab
 //! delimiters are detected. A header without rows is not an error: the
 //! stream is simply empty.
 
@@ -57,6 +59,7 @@ use std::io::{Chain, Cursor, Read};
 pub use error::IngestError;
 pub use record::CleanRecord;
 pub use report::{DropReason, IngestReport, Repair};
+pub use sniff::scan_for_binary;
 
 use header::ColumnMap;
 use record::Fields;

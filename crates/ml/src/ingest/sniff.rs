@@ -39,9 +39,49 @@ pub(crate) fn sniff<R: Read>(reader: &mut R) -> Result<Sniffed, IngestError> {
     Ok(Sniffed { prefix: Cursor::new(prefix), delimiter })
 }
 
+/// A byte that text never contains: NUL, or a control character other than
+/// tab, CR and LF (form feed and the like included). Bytes above 0x7F are
+/// allowed: rows that are not UTF-8 are read as Latin-1 and counted as repaired.
+fn is_binary(byte: u8) -> bool {
+    byte == 0x7f || (byte < 0x20 && !matches!(byte, b'\t' | b'\r' | b'\n'))
+}
+
+/// Reads the whole input once, without keeping it, and refuses it if any byte
+/// is binary. Run before ingestion, so a file that is CSV at the start and
+/// binary further on writes nothing.
+pub fn scan_for_binary<R: Read>(mut reader: R) -> Result<(), IngestError> {
+    let mut buffer = vec![0u8; 64 * 1024];
+    let (mut offset, mut line) = (0u64, 1u64);
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(IngestError::Io(e)),
+        };
+        let chunk = &buffer[..read];
+        if let Some(at) = chunk.iter().position(|&b| is_binary(b)) {
+            line += chunk[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            return Err(IngestError::Binary { line, offset: offset + at as u64 });
+        }
+        line += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        offset += read as u64;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_anywhere_is_found_with_its_line() {
+        let mut data = b"PatientId,Age\n1,2\n3,4\n".to_vec();
+        assert!(scan_for_binary(&data[..]).is_ok());
+        data.extend_from_slice(b"5,\x006\n");
+        assert!(matches!(scan_for_binary(&data[..]), Err(IngestError::Binary { line: 4, offset: 24 })));
+        assert!(scan_for_binary("Bairro,S\u{e3}o Pedro\n".as_bytes()).is_ok(), "accents are text");
+        assert!(scan_for_binary(&b"Bairro,S\xe3o Pedro\n"[..]).is_ok(), "Latin-1 is text");
+    }
 
     #[test]
     fn blank_input_is_empty() {

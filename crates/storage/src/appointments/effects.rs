@@ -56,7 +56,7 @@ impl Store {
     pub async fn appointments_with_pending_effects(&self, older_than: DateTime<Utc>, limit: i64) -> Result<Vec<String>> {
         let mut cursor = self
             .appointment_docs()
-            .find(doc! { "effects_pending_since": { "$lt": to_bson_time(older_than) } })
+            .find(doc! { "effects_pending_since": { "$lte": to_bson_time(older_than) } })
             .projection(doc! { "_id": 1 })
             .limit(limit)
             .await?;

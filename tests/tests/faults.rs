@@ -1,0 +1,109 @@
+//! End to end, with the real binaries: a worker killed in the middle of a job,
+//! and both binaries started from a replica-set connection string.
+
+#![allow(clippy::unwrap_used)]
+
+use mongodb::bson::doc;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+use testkit::process::{run_to_end, Running};
+use testkit::stack::Stack;
+use testkit::{eventually, free_port, Isolation};
+
+/// The shipped sample, repeated with fresh appointment ids until it has about `rows` rows.
+fn big_csv(dir: &std::path::Path, rows: usize) -> usize {
+    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/noshow-sample.csv")).unwrap();
+    let mut lines = sample.lines();
+    let header = lines.next().unwrap();
+    let body: Vec<&str> = lines.collect();
+    let mut out = vec![header.to_string()];
+    let mut next_id = 90_000_000u64;
+    while out.len() <= rows {
+        for line in &body {
+            let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+            fields[1] = next_id.to_string();
+            next_id += 1;
+            out.push(fields.join(","));
+        }
+    }
+    std::fs::write(dir.join("big.csv"), out.join("\n") + "\n").unwrap();
+    out.len() - 1
+}
+
+#[tokio::test]
+async fn a_worker_killed_in_the_middle_of_an_ingestion_is_replaced_and_the_job_completes() {
+    let data = std::env::temp_dir().join(format!("hs-data-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&data).unwrap();
+    let rows = big_csv(&data, 24_000);
+    let data_dir = data.display().to_string();
+    let fast = [("DATA_DIR", data_dir.as_str()), ("JOB_LEASE_SECONDS", "3"), ("JOB_REDISPATCH_SECONDS", "2"), ("JOB_RELAY_INTERVAL_MS", "200")];
+    let mut stack = Stack::start(&fast).await;
+    let admin = stack.admin_token().await;
+    let (status, queued) = stack.post("/api/admin/data/ingest/", Some(&admin), json!({ "file": "big.csv" })).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+    let job = queued["jobId"].as_str().unwrap().to_string();
+    let running = eventually(Duration::from_secs(30), || async {
+        let (_, body) = stack.get(&format!("/api/admin/models/jobs/{job}/"), &admin).await;
+        (body["state"] == "running" && body["message"].as_str().is_some_and(|m| m.contains("rows read"))).then_some(())
+    })
+    .await;
+    assert!(running.is_some(), "the job started");
+
+    stack.worker.take().unwrap().kill();
+    let (_, body) = stack.get(&format!("/api/admin/models/jobs/{job}/"), &admin).await;
+    assert_eq!(body["state"], "running", "its worker is gone; the claim has not expired yet");
+    stack.worker = Some(Running::start("worker", &[], &stack.env));
+    let done = eventually(Duration::from_secs(180), || async {
+        let (_, body) = stack.get(&format!("/api/admin/models/jobs/{job}/"), &admin).await;
+        matches!(body["state"].as_str(), Some("succeeded" | "failed")).then_some(body)
+    })
+    .await
+    .expect("the job finished");
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let accepted = done["result"]["report"]["accepted"].as_u64().unwrap();
+    assert!(accepted as usize > rows - 100, "{done}");
+    let client = mongodb::Client::with_uri_str(&stack.iso.services.mongo_uri).await.unwrap();
+    let history = client.database(&stack.iso.database()).collection::<mongodb::bson::Document>("appointment_history");
+    assert_eq!(history.count_documents(doc! {}).await.unwrap(), accepted, "every row once: the rerun added the rest");
+    stack.iso.cleanup().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn both_binaries_start_from_a_replica_set_uri_with_several_hosts() {
+    let iso = Isolation::new();
+    let client = mongodb::Client::with_uri_str(&iso.services.mongo_uri).await.unwrap();
+    let hello = client.database("admin").run_command(doc! { "hello": 1 }).await.unwrap();
+    let Ok(set) = hello.get_str("setName") else {
+        eprintln!("skipped: the test server is not a replica set");
+        return;
+    };
+    let host = iso.services.mongo_uri.trim_start_matches("mongodb://").trim_end_matches('/').to_string();
+    let port = host.rsplit(':').next().unwrap();
+    let uri = format!("mongodb://{host},localhost:{port}/{}?replicaSet={set}&retryWrites=true&w=majority&appName=hs-test", iso.database());
+    let api_port = free_port();
+    let mut env = iso.env(api_port);
+    env.retain(|(k, _)| k != "MONGO_URI");
+    env.push(("MONGO_URI".into(), uri));
+    let (code, out, err) = run_to_end("api", &["create-admin", "--email", "rs@clinic.test", "--password", "admin-pass-1"], &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut api = Running::start("api", &[], &env);
+    let mut worker = Running::start("worker", &[], &env);
+    let http = reqwest::Client::new();
+    let healthy = eventually(Duration::from_secs(20), || async {
+        let r = http.get(format!("http://127.0.0.1:{api_port}/health/health/")).send().await.ok()?;
+        (r.status() == StatusCode::OK).then_some(())
+    })
+    .await;
+    assert!(healthy.is_some(), "the API is up on the replica set");
+    let login = http
+        .post(format!("http://127.0.0.1:{api_port}/api/auth/login/"))
+        .json(&json!({ "email": "rs@clinic.test", "password": "admin-pass-1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(worker.is_running() && api.is_running());
+    iso.cleanup().await;
+}
