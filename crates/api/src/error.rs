@@ -14,6 +14,9 @@ pub enum ApiError {
     Validation(#[from] ValidationError),
     #[error("{0}")]
     BadRequest(String),
+    /// A body field of the wrong type, named by its path.
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
     /// Wrong email or password: the same sentence whether or not the email exists.
     #[error("Invalid email or password.")]
     InvalidCredentials,
@@ -29,13 +32,15 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     PayloadTooLarge(String),
+    #[error("Send a JSON body with Content-Type: application/json.")]
+    UnsupportedMediaType,
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
     /// Temporarily unable to serve (database unreachable, hashing queue full): 503 with `Retry-After`.
     #[error("{message}")]
     Unavailable { message: String, retry_after: u64 },
-    #[error("{0}")]
-    MethodNotAllowed(String),
+    #[error("This method is not allowed here.")]
+    MethodNotAllowed { allow: String },
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[source] anyhow::Error),
 }
@@ -46,19 +51,25 @@ impl std::fmt::Debug for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Validation(v) => write!(f, "ApiError(validation, field={})", v.field),
+            Self::InvalidField { field, .. } => write!(f, "ApiError(validation, field={field})"),
             Self::Internal(cause) => write!(f, "ApiError(internal: {cause:#})"),
             other => write!(f, "ApiError({})", other.code()),
         }
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    code: &'a str,
-    message: &'a str,
+/// Every error reply. The frontend shows `error` verbatim.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A sentence for people.
+    pub error: String,
+    /// The kind, for programs (`validation`, `not_found`, `slot_taken`...).
+    pub code: String,
+    /// The same sentence as `error`.
+    pub message: String,
+    /// The invalid field, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
+    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -76,7 +87,7 @@ impl ApiError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Validation(_) => "validation",
+            Self::Validation(_) | Self::InvalidField { .. } => "validation",
             Self::BadRequest(_) => "bad_request",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Unauthorized(_) => "unauthorized",
@@ -85,9 +96,10 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::Conflict { code, .. } => code,
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Unavailable { .. } => "unavailable",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Internal(_) => "internal",
         }
     }
@@ -96,15 +108,16 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) | Self::BadRequest(_) | Self::InvalidCredentials => StatusCode::BAD_REQUEST,
+            Self::Validation(_) | Self::InvalidField { .. } | Self::BadRequest(_) | Self::InvalidCredentials => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::AccountDisabled | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,14 +128,18 @@ impl ResponseError for ApiError {
         }
         let message = self.to_string();
         let field = match self {
-            Self::Validation(v) => Some(v.field),
+            Self::Validation(v) => Some(v.field.to_string()),
+            Self::InvalidField { field, .. } => Some(field.clone()),
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
         if let Self::TooManyRequests { retry_after } | Self::Unavailable { retry_after, .. } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
         }
-        response.json(ErrorBody { error: &message, code: self.code(), message: &message, field })
+        if let Self::MethodNotAllowed { allow } = self {
+            response.insert_header(("Allow", allow.as_str()));
+        }
+        response.json(ErrorBody { error: message.clone(), code: self.code().to_string(), message, field })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod dto;
 pub mod error;
+pub mod middleware;
 pub mod observability;
 pub mod openapi;
 pub mod rate_limit;

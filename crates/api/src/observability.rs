@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 use tracing_actix_web::RequestId;
 
-crate::endpoints! {
-    GET "/metrics" => metrics,
+crate::resources! {
+    Public "/metrics" { GET => metrics },
 }
 
 /// The process-wide recorder (installed once, even with several apps in one test process).
@@ -71,7 +71,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// Prometheus metrics (`Authorization: Bearer <METRICS_TOKEN>` when that is set).
+#[utoipa::path(get, path = "/metrics", tag = "health",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+        (status = 401, description = "A metrics token is required", body = crate::error::ErrorBody)))]
+pub(crate) async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if !authorised(&state, &req) {
         return Err(ApiError::Unauthorized("A valid metrics token is required."));
     }

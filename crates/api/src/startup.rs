@@ -7,7 +7,7 @@
 use crate::auth::passwords::PasswordHasher;
 use crate::auth::tokens::TokenService;
 use crate::state::AppState;
-use crate::{observability, request, routes};
+use crate::{middleware, observability, request, routes};
 use actix_cors::Cors;
 use actix_web::{dev::Server, http::header, web, App, HttpServer};
 use anyhow::Context;
@@ -98,7 +98,9 @@ impl Application {
             App::new()
                 .wrap(actix_web::middleware::from_fn(observability::track))
                 .wrap(cors(&origins))
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(middleware::json_errors::normalise))
+                .wrap(actix_web::middleware::from_fn(middleware::security_headers::add))
+                .wrap(tracing_actix_web::TracingLogger::<middleware::spans::PrivateSpans>::new())
                 .app_data(server_state.clone())
                 .app_data(request::json_config())
                 .configure(routes::configure)

@@ -124,25 +124,31 @@ pub fn may_correct(is_admin: bool, is_own_doctor: bool, recorded_at: Option<Date
     is_admin || (is_own_doctor && recorded_at.is_some_and(|at| now - at <= window))
 }
 
-/// A correction must say why (shown in the audit trail).
-pub fn parse_correction_reason(raw: Option<&str>) -> Result<String, ValidationError> {
-    let text = raw.map(str::trim).unwrap_or("");
-    if text.is_empty() {
-        return Err(ValidationError::new("reason", "Give the reason for the correction."));
-    }
-    if text.chars().count() > 500 || text.chars().any(char::is_control) {
+pub const REASON_MAX: usize = 500;
+
+/// Free text of at most [`REASON_MAX`] characters as typed, no control characters.
+fn check_reason(raw: &str) -> Result<(), ValidationError> {
+    if raw.chars().count() > REASON_MAX || !crate::text::is_text(raw) {
         return Err(ValidationError::new("reason", "The reason must be at most 500 characters, without control characters."));
     }
-    Ok(text.to_string())
+    Ok(())
 }
 
-/// A reason for the visit is optional free text, bounded.
-pub fn parse_reason(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if text.chars().count() > 500 {
-        return Err(ValidationError::new("reason", "Reason must be at most 500 characters."));
+/// A correction must say why (shown in the audit trail).
+pub fn parse_correction_reason(raw: Option<&str>) -> Result<String, ValidationError> {
+    let raw = raw.unwrap_or("");
+    check_reason(raw)?;
+    if !crate::text::is_non_blank(raw) {
+        return Err(ValidationError::new("reason", "Give the reason for the correction."));
     }
-    Ok(Some(text.to_string()))
+    Ok(raw.trim().to_string())
+}
+
+/// A reason for the visit is optional free text, bounded; blank is none.
+pub fn parse_reason(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(raw) = raw else { return Ok(None) };
+    check_reason(raw)?;
+    Ok(Some(raw.trim().to_string()).filter(|t| !t.is_empty()))
 }
 
 #[cfg(test)]

@@ -41,13 +41,16 @@ pub struct Contact {
 
 pub const SYSTEM: &str = "system";
 
-/// An optional free-text note, bounded.
+pub const NOTE_MAX: usize = 1000;
+
+/// An optional free-text note: at most [`NOTE_MAX`] characters as typed, no
+/// control characters; blank is none.
 pub fn parse_note(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if text.chars().count() > 1000 {
-        return Err(ValidationError::new("note", "The note must be at most 1000 characters."));
+    let Some(raw) = raw else { return Ok(None) };
+    if raw.chars().count() > NOTE_MAX || !crate::text::is_text(raw) {
+        return Err(ValidationError::new("note", "The note must be at most 1000 characters, without control characters."));
     }
-    Ok(Some(text.to_string()))
+    Ok(Some(raw.trim().to_string()).filter(|t| !t.is_empty()))
 }
 
 /// Staff may record any result except `sent`, which marks automated reminders.

@@ -20,6 +20,7 @@ pub mod person_name;
 pub mod prediction;
 pub mod role;
 pub mod search_text;
+pub mod text;
 pub mod user;
 
 pub use error::ValidationError;

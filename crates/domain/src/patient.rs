@@ -15,9 +15,9 @@ pub enum Gender {
 
 impl Gender {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        match raw.trim() {
-            "M" | "m" => Ok(Gender::M),
-            "F" | "f" => Ok(Gender::F),
+        match raw {
+            "M" => Ok(Gender::M),
+            "F" => Ok(Gender::F),
             _ => Err(ValidationError::new("gender", "Gender must be M or F.")),
         }
     }
@@ -133,9 +133,11 @@ impl PatientDraft {
     pub fn parse(&self, today: NaiveDate) -> Result<PatientFields, ValidationError> {
         let full_name = PersonName::parse("fullName", self.full_name.as_deref().unwrap_or(""))?.into_string();
         let date_of_birth = self.date_of_birth.as_deref().map(|raw| parse_dob(raw, today)).transpose()?;
-        let age = match (date_of_birth, self.age) {
+        // A stated age must be valid even when the date of birth (which wins) is given.
+        let stated = self.age.map(parse_age).transpose()?;
+        let age = match (date_of_birth, stated) {
             (Some(dob), _) => age_on(dob, today),
-            (None, Some(age)) => parse_age(age)?,
+            (None, Some(age)) => age,
             (None, None) => return Err(ValidationError::new("age", "Age or date of birth is required.")),
         };
         let gender = Gender::parse(self.gender.as_deref().unwrap_or(""))?;
@@ -167,8 +169,7 @@ pub fn parse_age(age: i64) -> Result<u8, ValidationError> {
 }
 
 fn parse_dob(raw: &str, today: NaiveDate) -> Result<NaiveDate, ValidationError> {
-    let dob = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| ValidationError::new("dateOfBirth", "Date of birth must be a date like 1980-04-30."))?;
+    let dob = crate::dates::parse_date("dateOfBirth", raw)?;
     if dob > today {
         return Err(ValidationError::new("dateOfBirth", "Date of birth cannot be in the future."));
     }
@@ -178,31 +179,31 @@ fn parse_dob(raw: &str, today: NaiveDate) -> Result<NaiveDate, ValidationError> 
     Ok(dob)
 }
 
+/// [`crate::text::PHONE_PATTERN`]: blank is no phone.
 fn parse_phone(raw: &str) -> Result<Option<String>, ValidationError> {
+    if !crate::text::is_phone(raw) {
+        return Err(ValidationError::new("phone", "Phone must have 6 to 20 digits (spaces, +, -, parentheses and dots allowed)."));
+    }
     let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let allowed = raw.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let digits = search_text::digits(raw).len();
-    if !allowed || !(6..=20).contains(&digits) {
-        return Err(ValidationError::new("phone", "Phone must have 6 to 20 digits (spaces, +, -, parentheses allowed)."));
-    }
-    Ok(Some(raw.to_string()))
+    Ok((!raw.is_empty()).then(|| raw.to_string()))
 }
 
+/// Blank (spaces only) is no e-mail.
 fn parse_optional_email(raw: &str) -> Result<Option<String>, ValidationError> {
-    if raw.trim().is_empty() {
+    if raw.chars().all(|c| c == ' ') {
         return Ok(None);
     }
     Ok(Some(crate::email::Email::parse(raw)?.as_str().to_string()))
 }
 
+pub const NEIGHBOURHOOD_MAX: usize = 100;
+
+/// Free text of at most [`NEIGHBOURHOOD_MAX`] characters as typed; blank is none.
 fn parse_neighbourhood(raw: &str) -> Result<Option<String>, ValidationError> {
-    let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if value.chars().count() > 100 {
-        return Err(ValidationError::new("neighbourhood", "Neighbourhood must be at most 100 characters."));
+    if raw.chars().count() > NEIGHBOURHOOD_MAX || !crate::text::is_text(raw) {
+        return Err(ValidationError::new("neighbourhood", "Neighbourhood must be at most 100 characters, without control characters."));
     }
+    let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     Ok(Some(value).filter(|v| !v.is_empty()))
 }
 
@@ -215,7 +216,7 @@ fn parse_handicap(level: i64) -> Result<u8, ValidationError> {
 
 /// Client-proposed record numbers are kept when they are short and path-safe.
 pub fn is_valid_record_number(id: &str) -> bool {
-    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    crate::text::is_record_number(id)
 }
 
 #[cfg(test)]
@@ -252,6 +253,7 @@ mod tests {
             (PatientDraft { full_name: Some(" ".into()), ..draft() }, "fullName"),
             (PatientDraft { date_of_birth: Some("2030-01-01".into()), ..draft() }, "dateOfBirth"),
             (PatientDraft { phone: Some("12".into()), ..draft() }, "phone"),
+            (PatientDraft { full_name: Some("a".repeat(121)), ..draft() }, "fullName"),
             (PatientDraft { email: Some("nope".into()), ..draft() }, "email"),
             (PatientDraft { handicap: Some(5), ..draft() }, "handicap"),
         ];

@@ -2,25 +2,26 @@
 
 use crate::ValidationError;
 
-pub const MAX_LEN: usize = 120;
+pub const MAX_LEN: usize = crate::text::NAME_MAX;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
-    /// Trims, collapses inner whitespace, and refuses empty, over-long or control-character names.
+    /// Refuses names that do not match [`crate::text::NAME_PATTERN`] (blank,
+    /// control characters, over [`MAX_LEN`] characters as typed), then trims and
+    /// collapses inner whitespace.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err(ValidationError::new(field, "Name is required."));
-        }
-        if name.chars().count() > MAX_LEN {
+        if raw.chars().count() > MAX_LEN {
             return Err(ValidationError::new(field, format!("Name must be at most {MAX_LEN} characters.")));
         }
-        if name.chars().any(char::is_control) {
+        if !crate::text::is_name(raw) {
+            if raw.trim().is_empty() {
+                return Err(ValidationError::new(field, "Name is required."));
+            }
             return Err(ValidationError::new(field, "Name contains invalid characters."));
         }
-        Ok(Self(name))
+        Ok(Self(raw.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 
     pub fn as_str(&self) -> &str {

@@ -3,7 +3,7 @@
 //! end their sort with `_id` as a tiebreak, so their indexes do too: an index
 //! that matches the whole sort lets a page stop after `limit` entries.
 
-use crate::{appointments, history, jobs, models, otps, patients, tokens, users, Result, Store};
+use crate::{appointments, audit, history, jobs, models, otps, patients, tokens, users, Result, Store};
 use mongodb::bson::{doc, Document};
 use mongodb::options::IndexOptions;
 use mongodb::IndexModel;
@@ -68,8 +68,12 @@ fn declared() -> Vec<(&'static str, Vec<IndexModel>)> {
                 index(doc! { "status": 1, "starts_at_utc": 1 }),
                 index(doc! { "starts_at_utc": 1 }),
                 sparse(doc! { "effects_pending_since": 1 }),
+                // The audit trail by actor and time (admins).
+                index(doc! { "events.actor": 1, "events.at": -1 }),
+                index(doc! { "events.at": -1 }),
             ],
         ),
+        (audit::COLLECTION, vec![index(doc! { "actor": 1, "at": -1 }), index(doc! { "at": -1 }), index(doc! { "patient_id": 1, "at": -1 })]),
         (history::COLLECTION, vec![index(doc! { "patient_id": 1, "appointment_day": 1 }), index(doc! { "appointment_day": 1 })]),
         (tokens::COLLECTION, vec![expiring("expires_at", Duration::ZERO)]),
         (otps::COLLECTION, vec![expiring("expires_at", Duration::from_secs(24 * 3600))]),

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod appointments;
+pub mod audit;
 pub mod cache;
 mod connect;
 mod docs;

@@ -1,20 +1,35 @@
-//! `{<resource>: [...], total, page, total_pages}` list replies.
+//! `{<resource>: [...], total, page, total_pages}` list replies, with the
+//! resource key the contract names.
 
+use super::{AppointmentOut, PatientOut};
 use domain::pagination::PageRequest;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-/// Serialised with the resource key the contract names (`patients`, `appointments`).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Paginated<T> {
-    #[serde(flatten)]
-    pub items: std::collections::BTreeMap<String, Vec<T>>,
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PatientPage {
+    pub patients: Vec<PatientOut>,
     pub total: u64,
     pub page: u32,
     pub total_pages: u64,
 }
 
-impl<T> Paginated<T> {
-    pub fn new(key: &'static str, items: Vec<T>, total: u64, page: PageRequest) -> Self {
-        Self { items: [(key.to_string(), items)].into_iter().collect(), total, page: page.page, total_pages: page.total_pages(total) }
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppointmentPage {
+    pub appointments: Vec<AppointmentOut>,
+    pub total: u64,
+    pub page: u32,
+    pub total_pages: u64,
+}
+
+impl PatientPage {
+    pub fn new(patients: Vec<PatientOut>, total: u64, page: PageRequest) -> Self {
+        Self { patients, total, page: page.page, total_pages: page.total_pages(total) }
+    }
+}
+
+impl AppointmentPage {
+    pub fn new(appointments: Vec<AppointmentOut>, total: u64, page: PageRequest) -> Self {
+        Self { appointments, total, page: page.page, total_pages: page.total_pages(total) }
     }
 }

@@ -2,36 +2,31 @@
 //! outcomes (only appointments that had a prediction), scoped like the lists.
 
 use crate::auth::CurrentUser;
+use crate::dto::query::{self, RangeQuery};
 use crate::error::ApiResult;
-use crate::request::QueryParams;
-use crate::services::analytics;
+use crate::services::analytics::{self, Analytics};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use std::collections::BTreeMap;
-use storage::appointments::{AppointmentFilter, ResolvedPrediction};
+use storage::appointments::AppointmentFilter;
 
-crate::endpoints! {
-    GET "/analytics/predictions/" => predictions,
+crate::resources! {
+    User "/analytics/predictions/" { GET => predictions },
 }
 
 /// Contract fields `{total, correct, incorrect, accuracy}` (ints), plus precision,
 /// recall, F1, AUC, Brier, confusion matrix, calibration buckets and the same
-/// per model version. Filters: `from`, `to` (appointment dates), `doctorId` (admins).
+/// per model version.
+#[utoipa::path(get, path = "/api/analytics/predictions/", tag = "analytics", params(RangeQuery),
+    responses((status = 200, description = "Prediction quality over recorded outcomes", body = Analytics)))]
 #[tracing::instrument(skip_all)]
-async fn predictions(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let query = QueryParams::parse(&req)?;
+pub(crate) async fn predictions(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let q: RangeQuery = query::parse(&req)?;
     let filter = AppointmentFilter {
-        doctor_id: user.scope().or_else(|| query.text("doctorId").map(String::from)),
-        from: query.date("from")?.and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to: query.date("to")?.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        doctor_id: user.scope().or_else(|| q.doctor_id().ok().flatten().map(String::from)),
+        from: q.from()?.map(|d| d.and_time(chrono::NaiveTime::MIN)),
+        to: q.to()?.and_then(|d| d.succ_opt()).map(|d| d.and_time(chrono::NaiveTime::MIN)),
         ..Default::default()
     };
-    let rows = state.store.resolved_predictions(&filter).await?;
-    let mut by_version: BTreeMap<String, Vec<ResolvedPrediction>> = BTreeMap::new();
-    for row in &rows {
-        by_version.entry(row.model_version.clone()).or_default().push(row.clone());
-    }
-    let mut body = analytics::summary(&rows);
-    body["perModel"] = by_version.iter().map(|(v, rows)| (v.clone(), analytics::summary(rows))).collect::<serde_json::Map<_, _>>().into();
-    Ok(HttpResponse::Ok().json(body))
+    q.doctor_id()?;
+    Ok(HttpResponse::Ok().json(analytics::predictions(&state, &filter).await?))
 }

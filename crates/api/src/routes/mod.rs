@@ -1,35 +1,55 @@
 //! Every route, registered in one place. Paths end with `/` as the frontend
 //! calls them; fixed segments (`search/`, `all/`) are registered before `{id}/`.
-//! Each module declares its routes with [`endpoints!`], which also lists them,
-//! so the OpenAPI description can be checked against what is really served.
+//! Each module declares its resources with [`resources!`], with who may call
+//! them; the same table drives the access guard and the OpenAPI document.
 
-mod analytics;
-mod appointments;
-mod auth;
-mod doctors;
-mod health;
+pub(crate) mod analytics;
+pub(crate) mod appointments;
+pub(crate) mod auth;
+pub(crate) mod doctors;
+pub(crate) mod health;
 pub(crate) mod models;
-mod patients;
-mod predictions;
-mod profile;
+pub(crate) mod patients;
+pub(crate) mod predictions;
+pub(crate) mod profile;
 
+use crate::middleware::access::Access;
 use actix_web::web;
 
-/// Declares a module's routes: `GET "/path/" => handler, ...` becomes both
-/// `configure(cfg)` and the `ENDPOINTS` list of (method, path).
+/// Declares a module's resources: `Access "/path/" { GET => handler, POST => other }`
+/// becomes one actix resource per path, wrapped by the access guard (who may
+/// call it is checked before the handler reads anything), answering 405 with
+/// an `Allow` header for any other method; and the `ENDPOINTS` list of
+/// (method, path, access), so the OpenAPI document can be checked against
+/// what is really served.
 #[macro_export]
-macro_rules! endpoints {
-    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
-        pub const ENDPOINTS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+macro_rules! resources {
+    ($($access:ident $path:literal { $($method:ident => $handler:path),+ $(,)? }),* $(,)?) => {
+        pub const ENDPOINTS: &[(&str, &str, $crate::middleware::access::Access)] =
+            &[$($((stringify!($method), $path, $crate::middleware::access::Access::$access)),+),*];
 
         pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-            $(cfg.route($path, actix_web::web::method(actix_web::http::Method::$method).to($handler));)*
+            $(
+                cfg.service(
+                    actix_web::web::resource($path)
+                        $(.route(actix_web::web::method(actix_web::http::Method::$method).to($handler)))+
+                        .default_service(actix_web::web::to(|| $crate::routes::method_not_allowed(&[$(stringify!($method)),+])))
+                        .wrap(actix_web::middleware::from_fn(|req, next| {
+                            $crate::middleware::access::guard($crate::middleware::access::Access::$access, req, next)
+                        })),
+                );
+            )*
         }
     };
 }
 
+/// 405 with the `Allow` header listing the path's methods.
+pub async fn method_not_allowed(allowed: &'static [&'static str]) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    Err(crate::error::ApiError::MethodNotAllowed { allow: allowed.join(", ") })
+}
+
 /// Modules mounted under `/api`.
-const API_MODULES: &[&[(&str, &str)]] = &[
+const API_MODULES: &[&[(&str, &str, Access)]] = &[
     auth::ENDPOINTS,
     doctors::ENDPOINTS,
     patients::ENDPOINTS,
@@ -40,12 +60,12 @@ const API_MODULES: &[&[(&str, &str)]] = &[
     profile::ENDPOINTS,
 ];
 
-/// Every served (method, full path), for the OpenAPI check.
-pub fn served() -> Vec<(&'static str, String)> {
-    let mut all: Vec<(&'static str, String)> =
-        health::ENDPOINTS.iter().chain(crate::observability::ENDPOINTS).map(|(m, p)| (*m, p.to_string())).collect();
+/// Every served (method, full path, access), for the OpenAPI checks.
+pub fn served() -> Vec<(&'static str, String, Access)> {
+    let mut all: Vec<(&'static str, String, Access)> =
+        health::ENDPOINTS.iter().chain(crate::observability::ENDPOINTS).map(|(m, p, a)| (*m, p.to_string(), *a)).collect();
     for module in API_MODULES {
-        all.extend(module.iter().map(|(m, p)| (*m, format!("/api{p}"))));
+        all.extend(module.iter().map(|(m, p, a)| (*m, format!("/api{p}"), *a)));
     }
     all
 }

@@ -2,105 +2,103 @@
 //! ingestion jobs, the model registry, and job status.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
-use crate::request;
+use crate::dto::auth::Message;
+use crate::dto::prediction::{IngestBody, JobOut, JobQueued, TrainBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::request::OptionalJson;
+use crate::request::Json;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use storage::jobs::JobRecord;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-crate::endpoints! {
-    GET "/admin/models/" => list,
-    POST "/admin/models/train/" => train,
-    GET "/admin/models/jobs/{id}/" => job,
-    POST "/admin/models/{version}/activate/" => activate,
-    POST "/admin/data/ingest/" => ingest,
+crate::resources! {
+    Admin "/admin/models/" { GET => list },
+    Admin "/admin/models/train/" { POST => train },
+    Admin "/admin/models/jobs/{id}/" { GET => job },
+    Admin "/admin/models/{version}/activate/" { POST => activate },
+    Admin "/admin/data/ingest/" { POST => ingest },
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct TrainBody {
-    #[serde(default)]
-    force: bool,
-}
-
-/// Enqueues a `train_model` job: 202 with its id. The body is optional.
+/// Queues a training job: 202 with its id. The body is optional.
+#[utoipa::path(post, path = "/api/admin/models/train/", tag = "models", request_body(content = TrainBody, description = "Optional"),
+    responses((status = 202, description = "Queued", body = JobQueued)))]
 #[tracing::instrument(skip_all)]
-pub async fn train(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
-    let force = request::json::<TrainBody>(&body)?.force;
+pub(crate) async fn train(state: web::Data<AppState>, user: CurrentUser, body: OptionalJson<TrainBody>) -> ApiResult<HttpResponse> {
+    let force = body.into_inner().force.unwrap_or(false);
     let job = jobs::new_job(&jobs::TrainModel { force }, Some(&user.id));
     state.enqueue(&job).await?;
-    Ok(HttpResponse::Accepted().json(json!({ "jobId": job.id, "status": "queued" })))
+    Ok(HttpResponse::Accepted().json(JobQueued { job_id: job.id, status: "queued".into() }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IngestBody {
-    /// A file name inside the worker's data directory.
-    file: String,
-}
-
-/// Enqueues ingestion of a CSV from the data directory: 202 with the job id.
+/// Queues ingestion of a CSV from the data directory: 202 with the job id.
+#[utoipa::path(post, path = "/api/admin/data/ingest/", tag = "models", request_body = IngestBody,
+    responses((status = 202, description = "Queued", body = JobQueued)))]
 #[tracing::instrument(skip_all)]
-async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
-    let body: IngestBody = request::json(&body)?;
-    let file = body.file.trim();
-    let safe = !file.is_empty() && file.ends_with(".csv") && !file.contains("..") && !file.starts_with('/') && !file.contains('\\');
-    if !safe {
-        return Err(ApiError::BadRequest("file must be a .csv file name inside the data directory.".into()));
+pub(crate) async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: Json<IngestBody>) -> ApiResult<HttpResponse> {
+    if !domain::text::is_csv_file(&body.file) {
+        return Err(ApiError::from(domain::ValidationError::new("file", "file must be a .csv file name inside the data directory.")));
     }
-    let job = jobs::new_job(&jobs::IngestCsv { file: file.to_string() }, Some(&user.id));
+    let job = jobs::new_job(&jobs::IngestCsv { file: body.file.clone() }, Some(&user.id));
     state.enqueue(&job).await?;
-    Ok(HttpResponse::Accepted().json(json!({ "jobId": job.id, "status": "queued" })))
+    Ok(HttpResponse::Accepted().json(JobQueued { job_id: job.id, status: "queued".into() }))
 }
 
-fn job_json(job: &JobRecord) -> serde_json::Value {
-    json!({
-        "id": job.id, "kind": job.kind, "state": job.state, "progress": job.progress,
-        "message": job.message, "result": job.result,
-        "createdAt": job.created_at.to_rfc3339(), "updatedAt": job.updated_at.to_rfc3339(),
-    })
-}
-
+/// State, progress and result of a training or ingestion job.
+#[utoipa::path(get, path = "/api/admin/models/jobs/{id}/", tag = "models", params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobOut), (status = 404, description = "No such job", body = ErrorBody)))]
 #[tracing::instrument(skip_all, fields(job_id = %path))]
-async fn job(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
+pub(crate) async fn job(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let job = state.store.find_job(&path).await?.ok_or(ApiError::NotFound("Job"))?;
-    Ok(HttpResponse::Ok().json(job_json(&job)))
+    Ok(HttpResponse::Ok().json(JobOut::from(&job)))
 }
 
+/// One registered model version.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelOut {
+    version: String,
+    created_at: String,
+    active: bool,
+    validation_auc: Option<f64>,
+    /// Test-window figures from the held-out fit.
+    #[schema(value_type = Object)]
+    evaluation: serde_json::Value,
+    artifact_path: String,
+}
+
+/// Registered model versions, newest first.
+#[utoipa::path(get, path = "/api/admin/models/", tag = "models", responses((status = 200, description = "Models", body = Vec<ModelOut>)))]
 #[tracing::instrument(skip_all)]
-async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
+pub(crate) async fn list(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let active = state.store.active_model_version().await?;
-    let models: Vec<_> = state
+    let models: Vec<ModelOut> = state
         .store
         .list_models()
         .await?
         .into_iter()
-        .map(|m| {
-            json!({
-                "version": m.version, "createdAt": m.created_at.to_rfc3339(),
-                "active": active.as_deref() == Some(m.version.as_str()),
-                "validationAuc": m.validation_auc, "evaluation": m.evaluation, "artifactPath": m.artifact_path,
-            })
+        .map(|m| ModelOut {
+            active: active.as_deref() == Some(m.version.as_str()),
+            version: m.version,
+            created_at: m.created_at.to_rfc3339(),
+            validation_auc: m.validation_auc,
+            evaluation: m.evaluation,
+            artifact_path: m.artifact_path,
         })
         .collect();
     Ok(HttpResponse::Ok().json(models))
 }
 
-/// Switches the active model; api and worker pick it up without a restart.
+/// Makes a registered version the active model (api and worker pick it up without a restart).
+#[utoipa::path(post, path = "/api/admin/models/{version}/activate/", tag = "models", params(("version" = String, Path, description = "Model version")),
+    responses((status = 200, description = "Activated", body = Message), (status = 404, description = "No such version", body = ErrorBody)))]
 #[tracing::instrument(skip_all, fields(version = %path))]
-async fn activate(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
+pub(crate) async fn activate(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     state.store.activate_model(&path).await.map_err(|e| match e {
         storage::StorageError::NotFound => ApiError::NotFound("Model version"),
         other => other.into(),
     })?;
     state.model.refresh(&state.store).await.map_err(ApiError::internal)?;
     tracing::info!(version = %path, "model activated");
-    Ok(HttpResponse::Ok().json(json!({ "message": "Model activated.", "version": path.into_inner() })))
+    Ok(HttpResponse::Ok().json(Message::new("Model activated.")))
 }

@@ -3,6 +3,40 @@
 //! AUC, Brier and calibration use the stored no-show probability.
 
 use serde_json::json;
+use std::collections::BTreeMap;
+use storage::appointments::AppointmentFilter;
+
+/// The analytics reply: the contract's four integers, then the rest.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Analytics {
+    pub total: u64,
+    pub correct: u64,
+    pub incorrect: u64,
+    /// round(100 x correct / total); 0 when empty.
+    pub accuracy: u64,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+/// Figures over the filter's scope, and per model version.
+pub async fn predictions(state: &crate::state::AppState, filter: &AppointmentFilter) -> Result<Analytics, crate::error::ApiError> {
+    let rows = state.store.resolved_predictions(filter).await?;
+    let mut by_version: BTreeMap<String, Vec<ResolvedPrediction>> = BTreeMap::new();
+    for row in &rows {
+        by_version.entry(row.model_version.clone()).or_default().push(row.clone());
+    }
+    let mut body = summary(&rows);
+    body["perModel"] = by_version.iter().map(|(v, rows)| (v.clone(), summary(rows))).collect::<serde_json::Map<_, _>>().into();
+    let int = |k: &str| body[k].as_u64().unwrap_or(0);
+    let (total, correct, incorrect, accuracy) = (int("total"), int("correct"), int("incorrect"), int("accuracy"));
+    if let Some(map) = body.as_object_mut() {
+        for k in ["total", "correct", "incorrect", "accuracy"] {
+            map.remove(k);
+        }
+    }
+    Ok(Analytics { total, correct, incorrect, accuracy, details: body })
+}
 
 /// Cache namespace of the analytics replies (invalidated when an outcome is recorded).
 pub const CACHE: &str = "analytics";

@@ -83,10 +83,11 @@ fn check_time(state: &AppState, starts_at: NaiveDateTime) -> ApiResult<(chrono::
 }
 
 pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) -> ApiResult<Appointment> {
-    let patient_id = body.patient_id_input.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    let patient_id = patient_id.ok_or_else(|| ApiError::BadRequest("Enter the patient's ID (patientIdInput).".into()))?;
-    let raw_time = body.appointment_date.as_deref().ok_or_else(|| ApiError::BadRequest("appointmentDate is required.".into()))?;
-    let starts_at = parse_wall_clock("appointmentDate", raw_time, state.zone())?;
+    let patient_id = body.patient_id_input.trim();
+    if patient_id.is_empty() {
+        return Err(ValidationError::new("patientIdInput", "Enter the patient's ID (patientIdInput).").into());
+    }
+    let starts_at = parse_wall_clock("appointmentDate", &body.appointment_date, state.zone())?;
     let (starts_at_utc, ends_at_utc, ends_at) = check_time(state, starts_at)?;
     let reason = parse_reason(body.reason.as_deref())?;
     let patient = state.store.find_patient(patient_id).await?.ok_or(ApiError::NotFound("Patient"))?;
@@ -140,7 +141,7 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
     if body.status.as_deref().is_some_and(|s| s != "done") {
         return Err(ApiError::BadRequest("Use the cancel action to cancel; PATCH only records an outcome.".into()));
     }
-    let outcome = Outcome::parse(body.showed_up, body.was_late)?;
+    let outcome = Outcome::parse(Some(body.showed_up), body.was_late)?;
     let current = find_scoped(state, user, id).await?;
     if current.status == AppointmentStatus::Pending {
         check_outcome_time(current.starts_at_utc, state.now())?;
@@ -159,8 +160,8 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
 /// Corrects a recorded outcome, with a reason: admins at any time, the
 /// appointment's doctor within `OUTCOME_CORRECTION_HOURS` of recording it.
 pub async fn correct_outcome(state: &AppState, user: &CurrentUser, id: &str, body: &CorrectionIn) -> ApiResult<Appointment> {
-    let outcome = Outcome::parse(body.showed_up, body.was_late)?;
-    let reason = parse_correction_reason(body.reason.as_deref())?;
+    let outcome = Outcome::parse(Some(body.showed_up), body.was_late)?;
+    let reason = parse_correction_reason(Some(&body.reason))?;
     let current = find_scoped(state, user, id).await?;
     if current.status != AppointmentStatus::Done {
         return Err(ApiError::conflict("not_done", "Only a recorded outcome can be corrected."));

@@ -3,6 +3,8 @@
 
 pub mod analytics;
 pub mod booking;
+pub mod contacts;
 pub mod onboarding;
+pub mod outreach;
 pub mod patients;
 pub mod sessions;

@@ -30,10 +30,10 @@ pub async fn create_doctor(state: &AppState, new: NewDoctor) -> ApiResult<User> 
     let full_name = PersonName::parse("full_name", &new.full_name)?.into_string();
     let email = Email::parse(&new.email)?;
     let password = new.password.as_deref().filter(|p| !p.is_empty()).map(Password::parse).transpose()?;
-    let specialization = new.specialization.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    if specialization.as_ref().is_some_and(|s| s.chars().count() > 100) {
-        return Err(domain::ValidationError::new("specialization", "Specialization must be at most 100 characters.").into());
+    if new.specialization.as_deref().is_some_and(|s| s.chars().count() > 100 || !domain::text::is_text(s)) {
+        return Err(domain::ValidationError::new("specialization", "Specialization must be at most 100 characters, without control characters.").into());
     }
+    let specialization = new.specialization.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (status, password_hash) = match password {
         Some(p) => (AccountStatus::Active, Some(state.passwords.hash(p.expose().to_string()).await?)),
         None => (AccountStatus::Pending, None),

@@ -1,7 +1,8 @@
 //! Patient registration, lists and search, with the Redis cache in front of the
 //! hot reads and invalidated on every write.
 
-use crate::dto::{PatientOut, Paginated};
+use crate::auth::CurrentUser;
+use crate::dto::{PatientOut, PatientPage};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use domain::pagination::PageRequest;
@@ -24,6 +25,16 @@ pub fn out(state: &AppState, p: &Patient) -> PatientOut {
 
 pub async fn find(state: &AppState, id: &str) -> ApiResult<Patient> {
     state.store.find_patient(id).await?.ok_or(ApiError::NotFound("Patient"))
+}
+
+/// Reading a patient's record is recorded (who looked at whom, when) before it
+/// is shown; if the record cannot be written, the record is not shown.
+pub async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Patient> {
+    let patient = find(state, id).await?;
+    let mut event = domain::audit::Event::new(&user.id, domain::audit::EventKind::PatientViewed, state.now(), serde_json::json!({}));
+    event.patient_id = Some(patient.id.clone());
+    state.store.insert_audit_event(&event).await?;
+    Ok(patient)
 }
 
 fn duplicate() -> ApiError {
@@ -62,13 +73,13 @@ pub async fn delete(state: &AppState, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn list(state: &AppState, filter: PatientFilter, page: PageRequest) -> ApiResult<Paginated<PatientOut>> {
+pub async fn list(state: &AppState, filter: PatientFilter, page: PageRequest) -> ApiResult<PatientPage> {
     let key = format!("list:{:?}:{}:{}:{}", filter, page.page, page.page_size, today(state));
     state
         .cache
         .read_through(CACHE, &key, || async {
             let (patients, total) = state.store.list_patients(&filter, page).await?;
-            Ok(Paginated::new("patients", patients.iter().map(|p| out(state, p)).collect(), total, page))
+            Ok(PatientPage::new(patients.iter().map(|p| out(state, p)).collect(), total, page))
         })
         .await
 }

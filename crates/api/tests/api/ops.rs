@@ -2,29 +2,64 @@
 //! metrics and request ids, rate limits.
 
 use crate::helpers::spawn_app;
+use api::middleware::access::Access;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
-async fn the_openapi_description_lists_every_served_route() {
+async fn the_openapi_document_describes_exactly_the_served_routes_and_their_access() {
     let app = spawn_app().await;
     let spec = app.call(Method::GET, "/api/schema/", None, None).await;
     assert_eq!(spec.status, StatusCode::OK);
     assert_eq!(spec.body["openapi"], "3.1.0");
-    for (method, path) in api::routes::served() {
-        let op = &spec.body["paths"][&path][method.to_lowercase()];
+    let served = api::routes::served();
+    for (method, path, access) in &served {
+        let op = &spec.body["paths"][path][method.to_lowercase()];
         assert!(op.is_object(), "{method} {path} is served but not documented");
+        let secured = op["security"].is_array();
+        assert_eq!(secured, *access != Access::Public, "{method} {path}: security");
+        if *access != Access::Public {
+            assert!(op["responses"]["401"].is_object(), "{method} {path}: 401");
+        }
+        if *access == Access::Admin {
+            assert!(op["responses"]["403"].is_object(), "{method} {path}: 403");
+        }
+        assert!(op["operationId"].is_string());
         // And it really is served: the fallback answers "Page not found." only for unknown routes.
         let probe = app.call(Method::from_bytes(method.as_bytes()).unwrap(), &path.replace('{', "x").replace('}', ""), None, None).await;
         assert_ne!(probe.body["error"], "Page not found.", "{method} {path} is documented but not served");
     }
+    for (path, item) in spec.body["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let listed = served.iter().any(|(m, p, _)| m.eq_ignore_ascii_case(method) && p == path);
+            assert!(listed, "{method} {path} is documented but not in the routing table");
+        }
+    }
     assert!(spec.body["components"]["securitySchemes"]["bearer"].is_object());
-    assert!(spec.body["components"]["schemas"]["Error"].is_object());
+    assert!(spec.body["components"]["schemas"]["ErrorBody"].is_object());
     let docs = app.http.get(format!("{}/api/docs/", app.base)).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
+    let csp = docs.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"), "{csp}");
     let html = docs.text().await.unwrap();
     assert!(html.contains("swagger"), "docs page is served by the binary");
     assert!(!html.contains("cdn."), "no CDN assets");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn other_methods_get_405_with_allow_and_every_error_is_json() {
+    let app = spawn_app().await;
+    let r = app.http.request(Method::PUT, format!("{}/api/patients/", app.base)).bearer_auth(&app.admin).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers()["allow"], "GET, POST");
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let r = app.http.request(Method::from_bytes(b"TRACE").unwrap(), format!("{}/api/auth/login/", app.base)).send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["allow"].to_str().unwrap()), (StatusCode::METHOD_NOT_ALLOWED, "POST"));
+    let r = app.http.get(format!("{}/api/nowhere/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"].is_string());
     app.cleanup().await;
 }
 

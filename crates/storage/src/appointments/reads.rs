@@ -44,6 +44,30 @@ impl Store {
         Ok(logs.events.into_iter().map(|e| e.into_event(id, &logs.patient_id)).collect())
     }
 
+    /// Appointment changes matching `filter` (on `events.actor` / `events.at`),
+    /// newest first, at most `limit`.
+    pub(crate) async fn appointment_events_matching(&self, filter: mongodb::bson::Document, limit: i64) -> Result<Vec<Event>> {
+        let pipeline = vec![
+            doc! { "$match": filter.clone() },
+            doc! { "$project": { "patient_id": 1, "events": 1 } },
+            doc! { "$unwind": "$events" },
+            doc! { "$match": filter },
+            doc! { "$sort": { "events.at": -1, "events.id": -1 } },
+            doc! { "$limit": limit },
+        ];
+        let mut cursor = self.appointment_docs().aggregate(pipeline).await?;
+        let mut events = Vec::new();
+        while cursor.advance().await? {
+            let row = cursor.deserialize_current()?;
+            let (Ok(id), Ok(patient), Ok(event)) = (row.get_object_id("_id"), row.get_str("patient_id"), row.get_document("events")) else {
+                continue;
+            };
+            let event: EventDoc = mongodb::bson::from_document(event.clone())?;
+            events.push(event.into_event(&id.to_hex(), patient));
+        }
+        Ok(events)
+    }
+
     /// The appointment's contact log, oldest first.
     pub async fn appointment_contacts(&self, id: &str) -> Result<Vec<Contact>> {
         Ok(self.logs(id).await?.contacts.into_iter().map(Contact::from).collect())
