@@ -22,16 +22,28 @@ pub struct Running {
 
 impl Running {
     pub fn start(name: &str, args: &[&str], env: &[(String, String)]) -> Self {
-        let child = Command::new(binary(name))
+        Self::spawn(name, args, env, None)
+    }
+
+    /// With stdout and stderr written to `log` (for tests that read what was logged).
+    pub fn start_logged(name: &str, args: &[&str], env: &[(String, String)], log: &std::path::Path) -> Self {
+        Self::spawn(name, args, env, Some(log))
+    }
+
+    fn spawn(name: &str, args: &[&str], env: &[(String, String)], log: Option<&std::path::Path>) -> Self {
+        let mut command = Command::new(binary(name));
+        command
             .args(args)
             .current_dir(std::env::temp_dir())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        Self { child, name: name.to_string() }
+            .stdin(Stdio::null());
+        if let Some(log) = log {
+            let file = std::fs::File::create(log).unwrap();
+            command.stdout(file.try_clone().unwrap()).stderr(file);
+        }
+        Self { child: command.spawn().unwrap(), name: name.to_string() }
     }
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit code.

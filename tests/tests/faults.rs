@@ -107,3 +107,22 @@ async fn both_binaries_start_from_a_replica_set_uri_with_several_hosts() {
     assert!(worker.is_running() && api.is_running());
     iso.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_worker_serves_its_metrics_on_the_configured_host_only() {
+    let iso = Isolation::new();
+    let metrics_port = free_port();
+    let mut env = iso.env(free_port());
+    env.retain(|(k, _)| k != "HOST");
+    env.push(("HOST".into(), "127.0.0.2".into()));
+    env.push(("WORKER_METRICS_PORT".into(), metrics_port.to_string()));
+    let _worker = Running::start("worker", &[], &env);
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
+    let served = eventually(Duration::from_secs(20), || async {
+        http.get(format!("http://127.0.0.2:{metrics_port}/metrics")).send().await.ok().filter(|r| r.status().is_success())
+    })
+    .await;
+    assert!(served.is_some(), "served on the configured host");
+    assert!(http.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.is_err(), "not on every interface");
+    iso.cleanup().await;
+}

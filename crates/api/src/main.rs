@@ -9,6 +9,7 @@ use std::process::ExitCode;
 /// mimalloc returns freed memory to the system (glibc's malloc kept the
 /// argon2 buffers of every thread that ever hashed a password; see
 /// `scripts/bench-memory.sh` and the README).
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -6,7 +6,7 @@
 use crate::auth::current_user::{authenticate, bearer_token};
 use crate::error::ApiError;
 use crate::state::AppState;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
@@ -22,14 +22,25 @@ pub enum Access {
     Admin,
 }
 
-pub async fn guard(access: Access, req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+/// Refusals are answered here, as responses (not errors), so the outer
+/// middleware (headers, metrics, JSON bodies) treats them like any other reply.
+pub async fn guard<B: MessageBody>(access: Access, req: ServiceRequest, next: Next<B>) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     if access != Access::Public {
-        let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-        let user = authenticate(&state, bearer_token(req.request()).as_deref()).await?;
-        if access == Access::Admin {
-            user.require_admin()?;
+        match check(access, &req).await {
+            Ok(user) => {
+                req.extensions_mut().insert(user);
+            }
+            Err(refusal) => return Ok(req.error_response(refusal).map_into_right_body()),
         }
-        req.extensions_mut().insert(user);
     }
-    next.call(req).await
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+async fn check(access: Access, req: &ServiceRequest) -> Result<crate::auth::CurrentUser, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+    let user = authenticate(&state, bearer_token(req.request()).as_deref()).await?;
+    if access == Access::Admin {
+        user.require_admin()?;
+    }
+    Ok(user)
 }

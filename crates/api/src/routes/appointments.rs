@@ -88,7 +88,7 @@ pub(crate) async fn search(state: web::Data<AppState>, user: CurrentUser, req: H
     params(("doctor_id" = String, Path, description = "Doctor id"), PageQuery),
     responses((status = 200, description = "A page of the doctor's appointments", body = AppointmentPage),
         (status = 404, description = "No such doctor", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(doctor_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn by_doctor(state: web::Data<AppState>, path: web::Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let page = query::parse::<PageQuery>(&req)?.page()?;
     let doctor = onboarding::find_doctor(&state, &path).await?;
@@ -112,7 +112,7 @@ pub(crate) async fn create(state: web::Data<AppState>, user: CurrentUser, body: 
 /// One appointment in scope.
 #[utoipa::path(get, path = "/api/appointments/{id}/", tag = "appointments", params(("id" = String, Path, description = "Appointment id")),
     responses((status = 200, description = "The appointment", body = AppointmentOut), (status = 404, description = "Not found or not yours", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn get(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let appointment = booking::find_scoped(&state, &user, &path).await?;
     Ok(HttpResponse::Ok().json(AppointmentOut::from(&appointment)))
@@ -122,7 +122,7 @@ pub(crate) async fn get(state: web::Data<AppState>, user: CurrentUser, path: web
 #[utoipa::path(patch, path = "/api/appointments/{id}/", tag = "appointments", params(("id" = String, Path, description = "Appointment id")), request_body = OutcomeIn,
     responses((status = 200, description = "Done", body = AppointmentOut), (status = 404, description = "Not found or not yours", body = ErrorBody),
         (status = 409, description = "Not pending any more (use a correction)", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn update(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, body: Json<OutcomeIn>) -> ApiResult<HttpResponse> {
     let appointment = booking::record_outcome(&state, &user, &path, &body).await?;
     Ok(HttpResponse::Ok().json(AppointmentOut::from(&appointment)))
@@ -132,7 +132,7 @@ pub(crate) async fn update(state: web::Data<AppState>, user: CurrentUser, path: 
 #[utoipa::path(post, path = "/api/appointments/{id}/cancel/", tag = "appointments", params(("id" = String, Path, description = "Appointment id")),
     responses((status = 200, description = "Canceled", body = AppointmentOut), (status = 404, description = "Not found or not yours", body = ErrorBody),
         (status = 409, description = "Already done", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn cancel(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let appointment = booking::cancel(&state, &user, &path).await?;
     Ok(HttpResponse::Ok().json(AppointmentOut::from(&appointment)))
@@ -145,7 +145,7 @@ pub(crate) async fn cancel(state: web::Data<AppState>, user: CurrentUser, path: 
         (status = 403, description = "The doctor's correction window has passed", body = ErrorBody),
         (status = 404, description = "Not found or not yours", body = ErrorBody),
         (status = 409, description = "No outcome recorded yet, or it changed meanwhile", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn correct(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, body: Json<CorrectionIn>) -> ApiResult<HttpResponse> {
     let appointment = booking::correct_outcome(&state, &user, &path, &body).await?;
     Ok(HttpResponse::Ok().json(AppointmentOut::from(&appointment)))
@@ -154,7 +154,7 @@ pub(crate) async fn correct(state: web::Data<AppState>, user: CurrentUser, path:
 /// The contact log, oldest first: calls and messages by staff, and automated reminders.
 #[utoipa::path(get, path = "/api/appointments/{id}/contacts/", tag = "outreach", params(("id" = String, Path, description = "Appointment id")),
     responses((status = 200, description = "The log", body = Vec<ContactOut>), (status = 404, description = "Not found or not yours", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn list_contacts(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let log = contacts::list(&state, &user, &path).await?;
     Ok(HttpResponse::Ok().json(log.iter().map(ContactOut::from).collect::<Vec<_>>()))
@@ -163,7 +163,7 @@ pub(crate) async fn list_contacts(state: web::Data<AppState>, user: CurrentUser,
 /// Records an attempt to reach the patient (append-only; who and when are set by the server).
 #[utoipa::path(post, path = "/api/appointments/{id}/contacts/", tag = "outreach", params(("id" = String, Path, description = "Appointment id")), request_body = ContactIn,
     responses((status = 201, description = "Recorded", body = ContactOut), (status = 404, description = "Not found or not yours", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn add_contact(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>, body: Json<ContactIn>) -> ApiResult<HttpResponse> {
     let contact = contacts::record(&state, &user, &path, &body).await?;
     Ok(HttpResponse::Created().json(ContactOut::from(&contact)))
@@ -172,7 +172,7 @@ pub(crate) async fn add_contact(state: web::Data<AppState>, user: CurrentUser, p
 /// The appointment's audit trail, oldest first: booked, prediction stored, contacts, reminders, outcome, corrections, cancel.
 #[utoipa::path(get, path = "/api/appointments/{id}/events/", tag = "outreach", params(("id" = String, Path, description = "Appointment id")),
     responses((status = 200, description = "The events", body = Vec<EventOut>), (status = 404, description = "Not found or not yours", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(appointment_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn events(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let appointment = booking::find_scoped(&state, &user, &path).await?;
     let events = state.store.appointment_events(&appointment.id).await?;

@@ -62,7 +62,7 @@ pub(crate) async fn list(state: web::Data<AppState>, req: HttpRequest) -> ApiRes
     request_body = DoctorPatch,
     responses((status = 200, description = "The doctor", body = DoctorOut), (status = 404, description = "No such doctor", body = ErrorBody),
         (status = 409, description = "The e-mail is taken, or the doctor never activated the account", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(doctor_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn update(state: web::Data<AppState>, path: web::Path<String>, body: Json<DoctorPatch>) -> ApiResult<HttpResponse> {
     let full_name = body.full_name.as_deref().map(|n| PersonName::parse("full_name", n)).transpose()?.map(PersonName::into_string);
     let email = body.email.as_deref().map(Email::parse).transpose()?.map(|e| e.as_str().to_string());
@@ -94,7 +94,7 @@ pub(crate) async fn update(state: web::Data<AppState>, path: web::Path<String>, 
 #[utoipa::path(post, path = "/api/admin/doctors/{id}/resend-otp/", tag = "doctors", params(("id" = String, Path, description = "Doctor id")),
     responses((status = 202, description = "A new code is on its way", body = Message), (status = 404, description = "No such doctor", body = ErrorBody),
         (status = 409, description = "The doctor already activated the account", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(doctor_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn resend_otp(state: web::Data<AppState>, path: web::Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
     rate_limit::hit(&state, rate_limit::RESEND_PER_IP, &rate_limit::client_ip(&state.settings.http, &req)).await?;
     rate_limit::hit(&state, rate_limit::RESEND_PER_ACCOUNT, &path).await?;

@@ -47,7 +47,7 @@ pub(crate) async fn ingest(state: web::Data<AppState>, user: CurrentUser, body: 
 /// State, progress and result of a training or ingestion job.
 #[utoipa::path(get, path = "/api/admin/models/jobs/{id}/", tag = "models", params(("id" = String, Path, description = "Job id")),
     responses((status = 200, description = "The job", body = JobOut), (status = 404, description = "No such job", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(job_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn job(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let job = state.store.find_job(&path).await?.ok_or(ApiError::NotFound("Job"))?;
     Ok(HttpResponse::Ok().json(JobOut::from(&job)))
@@ -92,7 +92,7 @@ pub(crate) async fn list(state: web::Data<AppState>) -> ApiResult<HttpResponse> 
 /// Makes a registered version the active model (api and worker pick it up without a restart).
 #[utoipa::path(post, path = "/api/admin/models/{version}/activate/", tag = "models", params(("version" = String, Path, description = "Model version")),
     responses((status = 200, description = "Activated", body = Message), (status = 404, description = "No such version", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(version = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn activate(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     state.store.activate_model(&path).await.map_err(|e| match e {
         storage::StorageError::NotFound => ApiError::NotFound("Model version"),

@@ -55,7 +55,7 @@ pub(crate) async fn create(state: web::Data<AppState>, user: CurrentUser, body: 
 /// One patient's record (the read is recorded in the audit trail).
 #[utoipa::path(get, path = "/api/patients/{id}/", tag = "patients", params(("id" = String, Path, description = "Record number")),
     responses((status = 200, description = "The patient", body = PatientOut), (status = 404, description = "No such patient", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(patient_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn get(state: web::Data<AppState>, user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let patient = patients::read_record(&state, &user, &path).await?;
     Ok(HttpResponse::Ok().json(patients::out(&state, &patient)))
@@ -66,7 +66,7 @@ pub(crate) async fn get(state: web::Data<AppState>, user: CurrentUser, path: web
     request_body = PatientPatch,
     responses((status = 200, description = "The updated patient", body = PatientOut), (status = 404, description = "No such patient", body = ErrorBody),
         (status = 409, description = "The same person is already registered", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(patient_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn update(state: web::Data<AppState>, _user: CurrentUser, path: web::Path<String>, body: Json<PatientPatch>) -> ApiResult<HttpResponse> {
     let current = patients::find(&state, &path).await?;
     let draft = body.draft_over(&patients::out(&state, &current))?;
@@ -78,7 +78,7 @@ pub(crate) async fn update(state: web::Data<AppState>, _user: CurrentUser, path:
 #[utoipa::path(delete, path = "/api/patients/{id}/", tag = "patients", params(("id" = String, Path, description = "Record number")),
     responses((status = 204, description = "Deleted"), (status = 404, description = "No such patient", body = ErrorBody),
         (status = 409, description = "The patient has appointments", body = ErrorBody)))]
-#[tracing::instrument(skip_all, fields(patient_id = %path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn delete(state: web::Data<AppState>, _user: CurrentUser, path: web::Path<String>) -> ApiResult<HttpResponse> {
     patients::delete(&state, &path).await?;
     Ok(HttpResponse::NoContent().finish())

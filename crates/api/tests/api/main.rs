@@ -13,3 +13,4 @@ mod models;
 mod ops;
 mod outbox;
 mod patients;
+mod security;
