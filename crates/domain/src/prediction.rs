@@ -7,7 +7,7 @@
 //! enough to flag. The raw no-show probability is kept for analytics.
 
 use crate::patient::ClinicalFlags;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -86,11 +86,20 @@ impl Prediction {
     }
 }
 
-/// One earlier appointment of the patient with a known outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PastVisit {
-    pub day: NaiveDate,
-    pub no_show: bool,
+/// What the patient's record says when an appointment is booked, counted by
+/// the database: outcomes known by then, and bookings made before this one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PatientPast {
+    /// Appointments whose day is before the booking date (their outcome is known).
+    pub visits: u32,
+    /// Those of them the patient missed.
+    pub no_shows: u32,
+    /// Bookings made before this one, with or without an outcome yet.
+    pub bookings: u32,
+    /// Those of them that were same-day bookings.
+    pub same_day_bookings: u32,
+    /// Those of them made on this booking's date.
+    pub bookings_today: u32,
 }
 
 /// What the predictor knows about an appointment being booked.
@@ -105,10 +114,9 @@ pub struct PredictionInput {
     pub flags: ClinicalFlags,
     pub sms_received: bool,
     pub neighbourhood: Option<String>,
-    /// The patient's earlier outcomes; the predictor uses only those known at booking time.
-    pub history: Vec<PastVisit>,
-    /// An attendance score (0-100) standing in for history the caller does not have
-    /// (the what-if endpoint); ignored when `history` is not empty.
+    /// The patient's record at booking time; `None` for a hypothetical booking (the what-if).
+    pub past: Option<PatientPast>,
+    /// An attendance score (0-100) standing in for the record when `past` is `None`.
     pub attendance_score: Option<u8>,
 }
 

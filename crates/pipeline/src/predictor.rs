@@ -4,7 +4,7 @@
 
 use crate::PipelineError;
 use domain::prediction::{Prediction, PredictionInput, Predictor};
-use ml::features::{prior_stats_before, FeatureInput, PriorStats};
+use ml::features::{FeatureInput, PriorStats};
 use ml::model::ModelArtifact;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -20,13 +20,13 @@ pub struct ModelHandle {
 const STAND_IN_VISITS: u32 = 10;
 
 fn prior(input: &PredictionInput) -> PriorStats {
-    if input.history.is_empty() {
-        return input.attendance_score.map_or_else(PriorStats::default, |score| PriorStats {
+    match input.past {
+        Some(past) => PriorStats { visits: past.visits, no_shows: past.no_shows },
+        None => input.attendance_score.map_or_else(PriorStats::default, |score| PriorStats {
             visits: STAND_IN_VISITS,
             no_shows: ((100 - u32::from(score.min(100))) * STAND_IN_VISITS + 50) / 100,
-        });
+        }),
     }
-    prior_stats_before(input.history.iter().map(|v| (v.day, v.no_show)), input.booked_at)
 }
 
 /// The model's view of a booking.

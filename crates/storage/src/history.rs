@@ -6,7 +6,6 @@ use crate::docs::collect;
 use crate::error::DUPLICATE_KEY;
 use crate::{Result, Store, StorageError};
 use chrono::{NaiveDate, NaiveDateTime};
-use domain::prediction::PastVisit;
 use futures_util::TryStreamExt;
 use mongodb::bson::doc;
 use mongodb::error::ErrorKind;
@@ -93,10 +92,10 @@ impl Store {
         Ok(())
     }
 
-    /// The patient's past outcomes, oldest first.
-    pub async fn patient_history(&self, patient_id: &str) -> Result<Vec<PastVisit>> {
+    /// The patient's history rows (for tests and tools), oldest first.
+    pub async fn patient_history(&self, patient_id: &str) -> Result<Vec<HistoryRow>> {
         let cursor = self.history().find(doc! { "patient_id": patient_id }).sort(doc! { "appointment_day": 1 }).await?;
-        collect(cursor).await?.iter().map(|r| Ok(PastVisit { day: r.day()?, no_show: r.no_show })).collect()
+        collect(cursor).await
     }
 
     /// Every row, streamed in appointment-day order.
@@ -111,5 +110,56 @@ impl Store {
 
     pub async fn count_history(&self) -> Result<u64> {
         Ok(self.history().estimated_document_count().await?)
+    }
+}
+
+impl Store {
+    /// The patient's record when booking at clinic time `booked_at`, in one
+    /// aggregation whatever its length: outcomes of appointments whose day is
+    /// before the booking date, and every booking made before this moment,
+    /// from the history and from the patient's pending appointments (whose
+    /// outcome is not known yet). Canceled appointments are left out, as they
+    /// are from the history training reads.
+    pub async fn patient_past(&self, patient_id: &str, booked_at: chrono::NaiveDateTime) -> Result<domain::prediction::PatientPast> {
+        let day = booked_at.format(DAY_FORMAT).to_string();
+        let at = booked_at.format(TIME_FORMAT).to_string();
+        let before = |field: &str, bound: &str| doc! { "$lt": [field, bound] };
+        let booked_day = doc! { "$substrBytes": [{ "$ifNull": ["$booked", ""] }, 0, 10] };
+        let pipeline = vec![
+            doc! { "$match": { "patient_id": patient_id } },
+            doc! { "$project": { "_id": 0, "day": "$appointment_day", "booked": "$booked_at", "missed": "$no_show", "known": { "$literal": true } } },
+            doc! { "$unionWith": {
+                "coll": crate::appointments::COLLECTION,
+                "pipeline": [
+                    { "$match": { "patient_id": patient_id, "status": "pending" } },
+                    { "$project": { "_id": 0, "day": "$day", "booked": "$booked_at", "missed": { "$literal": false }, "known": { "$literal": false } } },
+                ],
+            } },
+            doc! { "$group": {
+                "_id": null,
+                "visits": { "$sum": { "$cond": [{ "$and": ["$known", before("$day", &day)] }, 1, 0] } },
+                "no_shows": { "$sum": { "$cond": [{ "$and": ["$known", "$missed", before("$day", &day)] }, 1, 0] } },
+                "bookings": { "$sum": { "$cond": [before("$booked", &at), 1, 0] } },
+                "same_day": { "$sum": { "$cond": [{ "$and": [before("$booked", &at), { "$eq": ["$day", booked_day.clone()] }] }, 1, 0] } },
+                "today": { "$sum": { "$cond": [{ "$and": [before("$booked", &at), { "$eq": [booked_day, &day] }] }, 1, 0] } },
+            } },
+        ];
+        let mut cursor = self.history_docs().aggregate(pipeline).await?;
+        if !cursor.advance().await? {
+            return Ok(domain::prediction::PatientPast::default());
+        }
+        let row: mongodb::bson::Document = cursor.deserialize_current()?;
+        let count = |k: &str| row.get_i32(k).map(i64::from).or_else(|_| row.get_i64(k)).unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+        Ok(domain::prediction::PatientPast {
+            visits: count("visits"),
+            no_shows: count("no_shows"),
+            bookings: count("bookings"),
+            same_day_bookings: count("same_day"),
+            bookings_today: count("today"),
+        })
+    }
+
+    fn history_docs(&self) -> mongodb::Collection<mongodb::bson::Document> {
+        self.collection(COLLECTION)
     }
 }

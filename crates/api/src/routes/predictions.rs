@@ -59,7 +59,7 @@ pub(crate) async fn predict(state: web::Data<AppState>, _user: CurrentUser, body
         flags: ClinicalFlags::default(),
         sms_received: sms(body.sms_received.as_ref())?,
         neighbourhood: None,
-        history: Vec::new(),
+        past: None,
         attendance_score: score,
     };
     let prediction = state.model.predict(&input).ok_or_else(|| ApiError::unavailable("No model has been trained yet.", 60))?;

@@ -1,110 +1,194 @@
-//! Prediction quality from stored predictions and recorded outcomes. The stored
-//! label is the decision that was shown, so counts, precision and recall use it;
-//! AUC, Brier and calibration use the stored no-show probability.
+//! Prediction quality from stored predictions and recorded outcomes, computed
+//! by the database (`Store::prediction_tally`) and cached; an outcome (or a
+//! correction) invalidates it. The stored label is the decision that was
+//! shown, so counts, precision and recall use it; AUC, Brier and calibration
+//! use the stored (calibrated) no-show probability.
 
-use serde_json::json;
+use crate::error::ApiError;
+use crate::state::AppState;
+use ml::metrics::{compare_groups, CalibrationBucket, GroupFigures, GroupMargins, ScoreCells};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use storage::appointments::analytics::{TallyCell, FINE_BINS, GROUP_BINS};
 use storage::appointments::AppointmentFilter;
+use utoipa::ToSchema;
 
-/// The analytics reply: the contract's four integers, then the rest.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Analytics {
+/// Cache namespace of the analytics replies.
+pub const CACHE: &str = "analytics";
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfusionOut {
+    pub tp: u64,
+    pub fp: u64,
+    pub tn: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+}
+
+/// Figures over a set of resolved predictions.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Figures {
     pub total: u64,
     pub correct: u64,
     pub incorrect: u64,
     /// round(100 x correct / total); 0 when empty.
     pub accuracy: u64,
+    /// Of the flagged appointments, the share missed.
+    pub precision: f64,
+    /// Of the missed appointments, the share flagged.
+    pub recall: f64,
+    pub f1: f64,
+    pub auc: Option<f64>,
+    pub brier: Option<f64>,
+    pub base_rate: Option<f64>,
+    /// Expected calibration error over ten equal-width buckets.
+    pub expected_calibration_error: Option<f64>,
+    pub confusion: ConfusionOut,
+    /// Ten buckets: mean predicted against observed rate.
+    #[schema(value_type = Vec<Object>)]
+    pub calibration: Vec<CalibrationBucket>,
+}
+
+/// Per-group figures, each group compared with everyone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupTables {
+    #[schema(value_type = Vec<Object>)]
+    pub gender: Vec<GroupFigures>,
+    #[schema(value_type = Vec<Object>)]
+    pub age_band: Vec<GroupFigures>,
+    /// Neighbourhoods with at least `groupMargins.minCount` predictions.
+    #[schema(value_type = Vec<Object>)]
+    pub neighbourhood: Vec<GroupFigures>,
+}
+
+/// The analytics reply: the contract's four integers first, then the rest.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Analytics {
     #[serde(flatten)]
+    pub overall: Figures,
+    /// The same figures per model version.
+    pub per_model: BTreeMap<String, Figures>,
+    pub groups: GroupTables,
+    /// A group is flagged when it differs from everyone by more than these.
     #[schema(value_type = Object)]
-    pub details: serde_json::Value,
+    pub group_margins: GroupMargins,
 }
 
-/// Figures over the filter's scope, and per model version.
-pub async fn predictions(state: &crate::state::AppState, filter: &AppointmentFilter) -> Result<Analytics, crate::error::ApiError> {
-    let rows = state.store.resolved_predictions(filter).await?;
-    let mut by_version: BTreeMap<String, Vec<ResolvedPrediction>> = BTreeMap::new();
-    for row in &rows {
-        by_version.entry(row.model_version.clone()).or_default().push(row.clone());
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
     }
-    let mut body = summary(&rows);
-    body["perModel"] = by_version.iter().map(|(v, rows)| (v.clone(), summary(rows))).collect::<serde_json::Map<_, _>>().into();
-    let int = |k: &str| body[k].as_u64().unwrap_or(0);
-    let (total, correct, incorrect, accuracy) = (int("total"), int("correct"), int("incorrect"), int("accuracy"));
-    if let Some(map) = body.as_object_mut() {
-        for k in ["total", "correct", "incorrect", "accuracy"] {
-            map.remove(k);
-        }
-    }
-    Ok(Analytics { total, correct, incorrect, accuracy, details: body })
 }
 
-/// Cache namespace of the analytics replies (invalidated when an outcome is recorded).
-pub const CACHE: &str = "analytics";
-use storage::appointments::ResolvedPrediction;
+/// The figures of a set of cells.
+pub fn figures(cells: &ScoreCells) -> Figures {
+    let c = cells.confusion();
+    let total = cells.count();
+    let correct = c.tp + c.tn;
+    let (precision, recall) = (ratio(c.tp, c.tp + c.fp), ratio(c.tp, c.tp + c.fn_));
+    Figures {
+        total,
+        correct,
+        incorrect: total - correct,
+        accuracy: if total == 0 { 0 } else { (100.0 * correct as f64 / total as f64).round() as u64 },
+        precision,
+        recall,
+        f1: if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) },
+        auc: cells.auc(),
+        brier: cells.brier(),
+        base_rate: cells.base_rate(),
+        expected_calibration_error: cells.ece(10),
+        confusion: ConfusionOut { tp: c.tp, fp: c.fp, tn: c.tn, fn_: c.fn_ },
+        calibration: cells.calibration(10),
+    }
+}
 
-/// `{total, correct, incorrect, accuracy}` (ints, as the frontend reads them) plus
-/// precision, recall, F1 (no-show is the positive class), AUC, Brier, base rate,
-/// confusion matrix and ten calibration buckets.
-pub fn summary(rows: &[ResolvedPrediction]) -> serde_json::Value {
-    let y: Vec<bool> = rows.iter().map(|r| r.no_show).collect();
-    let p: Vec<f64> = rows.iter().map(|r| r.no_show_probability).collect();
-    let correct = rows.iter().filter(|r| r.flagged == r.no_show).count() as u64;
-    let total = rows.len() as u64;
-    let eval = ml::metrics::evaluate(&y, &p, 0.5);
-    let (tp, fp, tn, fn_) = rows.iter().fold((0u64, 0u64, 0u64, 0u64), |(tp, fp, tn, fn_), r| match (r.flagged, r.no_show) {
-        (true, true) => (tp + 1, fp, tn, fn_),
-        (true, false) => (tp, fp + 1, tn, fn_),
-        (false, false) => (tp, fp, tn + 1, fn_),
-        (false, true) => (tp, fp, tn, fn_ + 1),
-    });
-    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
-    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-    json!({
-        "total": total,
-        "correct": correct,
-        "incorrect": total - correct,
-        "accuracy": if total == 0 { 0 } else { (100.0 * correct as f64 / total as f64).round() as u64 },
-        "precision": precision, "recall": recall, "f1": f1,
-        "auc": eval.auc, "brier": if total == 0 { None } else { Some(eval.brier) },
-        "baseRate": if total == 0 { None } else { Some(eval.base_rate) },
-        "confusion": { "tp": tp, "fp": fp, "tn": tn, "fn": fn_ },
-        "calibration": ml::metrics::calibration(&y, &p, 10),
-    })
+fn grouped(rows: &[TallyCell], bins: u32) -> BTreeMap<String, ScoreCells> {
+    let mut groups: BTreeMap<String, ScoreCells> = BTreeMap::new();
+    for row in rows {
+        groups.entry(row.key.clone()).or_insert_with(|| ScoreCells::new(bins)).add_cell(
+            row.bin,
+            row.missed,
+            row.flagged,
+            row.count,
+            row.sum_p,
+            row.sum_p2,
+        );
+    }
+    groups
+}
+
+fn table(everyone: &ScoreCells, rows: &[TallyCell], margins: &GroupMargins, enough_rows_only: bool) -> Vec<GroupFigures> {
+    let groups: Vec<(String, ScoreCells)> =
+        grouped(rows, GROUP_BINS).into_iter().filter(|(_, c)| !enough_rows_only || c.count() >= margins.min_count).collect();
+    compare_groups(everyone, &groups, margins)
+}
+
+/// Figures over the filter's scope, per model version and per group.
+pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result<Analytics, ApiError> {
+    let key = format!("{filter:?}");
+    state
+        .cache
+        .read_through(CACHE, &key, || async {
+            let tally = state.store.prediction_tally(filter).await?;
+            let per_version = grouped(&tally.by_version, FINE_BINS);
+            let mut everyone = ScoreCells::new(FINE_BINS);
+            for cells in per_version.values() {
+                everyone.merge(cells);
+            }
+            let margins = GroupMargins::default();
+            Ok::<_, ApiError>(Analytics {
+                overall: figures(&everyone),
+                per_model: per_version.iter().map(|(v, cells)| (v.clone(), figures(cells))).collect(),
+                groups: GroupTables {
+                    gender: table(&everyone, &tally.by_gender, &margins, false),
+                    age_band: table(&everyone, &tally.by_age_band, &margins, false),
+                    neighbourhood: table(&everyone, &tally.by_neighbourhood, &margins, true),
+                },
+                group_margins: margins,
+            })
+        })
+        .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(flagged: bool, no_show: bool, p: f64) -> ResolvedPrediction {
-        ResolvedPrediction { no_show, flagged, no_show_probability: p, model_version: "v".into() }
+    fn cells(rows: &[(bool, bool, f64)]) -> ScoreCells {
+        let mut c = ScoreCells::new(FINE_BINS);
+        for &(flagged, missed, p) in rows {
+            c.add(p, missed, flagged);
+        }
+        c
     }
 
     #[test]
     fn an_empty_scope_gives_zeros() {
-        let s = summary(&[]);
-        assert_eq!((s["total"].as_u64(), s["correct"].as_u64(), s["accuracy"].as_u64()), (Some(0), Some(0), Some(0)));
+        let s = figures(&ScoreCells::new(FINE_BINS));
+        assert_eq!((s.total, s.correct, s.accuracy), (0, 0, 0));
     }
 
     /// Five resolved predictions worked out by hand:
     /// flagged & missed (TP), flagged & came (FP), not flagged & came (TN) x2, not flagged & missed (FN).
     #[test]
     fn figures_match_a_hand_computed_example() {
-        let rows = [row(true, true, 0.8), row(true, false, 0.6), row(false, false, 0.1), row(false, false, 0.2), row(false, true, 0.3)];
-        let s = summary(&rows);
-        assert_eq!(s["total"], 5);
-        assert_eq!(s["correct"], 3);
-        assert_eq!(s["incorrect"], 2);
-        assert_eq!(s["accuracy"], 60);
-        assert_eq!(s["confusion"], json!({ "tp": 1, "fp": 1, "tn": 2, "fn": 1 }));
-        assert!((s["precision"].as_f64().unwrap() - 0.5).abs() < 1e-12);
-        assert!((s["recall"].as_f64().unwrap() - 0.5).abs() < 1e-12);
-        assert!((s["f1"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+        let s = figures(&cells(&[(true, true, 0.8), (true, false, 0.6), (false, false, 0.1), (false, false, 0.2), (false, true, 0.3)]));
+        assert_eq!((s.total, s.correct, s.incorrect, s.accuracy), (5, 3, 2, 60));
+        assert_eq!((s.confusion.tp, s.confusion.fp, s.confusion.tn, s.confusion.fn_), (1, 1, 2, 1));
+        assert!((s.precision - 0.5).abs() < 1e-12 && (s.recall - 0.5).abs() < 1e-12 && (s.f1 - 0.5).abs() < 1e-12);
         // AUC: positives {0.8, 0.3} vs negatives {0.6, 0.1, 0.2}: 0.8 beats all 3, 0.3 beats 2 -> 5/6.
-        assert!((s["auc"].as_f64().unwrap() - 5.0 / 6.0).abs() < 1e-12);
+        assert!((s.auc.unwrap() - 5.0 / 6.0).abs() < 1e-12);
         // Brier: (0.2^2 + 0.6^2 + 0.1^2 + 0.2^2 + 0.7^2) / 5 = 0.188.
-        assert!((s["brier"].as_f64().unwrap() - 0.188).abs() < 1e-12);
-        assert!((s["baseRate"].as_f64().unwrap() - 0.4).abs() < 1e-12);
+        assert!((s.brier.unwrap() - 0.188).abs() < 1e-12);
+        assert!((s.base_rate.unwrap() - 0.4).abs() < 1e-12);
+        let json = serde_json::to_value(&s).unwrap();
+        assert!(json["calibration"][0].get("meanPredicted").is_some(), "camelCase throughout: {json}");
     }
 }

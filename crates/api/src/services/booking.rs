@@ -59,7 +59,7 @@ async fn predict(state: &AppState, patient: &Patient, starts_at: NaiveDateTime, 
         flags: patient.flags,
         sms_received: sms,
         neighbourhood: patient.neighbourhood.clone(),
-        history: state.store.patient_history(&patient.id).await?,
+        past: Some(state.store.patient_past(&patient.id, state.clinic_now()).await?),
         attendance_score: None,
     };
     Ok(state.model.predict(&input))
@@ -94,7 +94,13 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
     let doctor_id = booking_doctor(state, user, body.doctor_id.as_deref()).await?;
     let sms_received = body.sms_received.unwrap_or(false);
     let prediction = predict(state, &patient, starts_at, sms_received).await?;
-    let subject = Subject { gender: patient.gender, age: patient.current_age(starts_at.date()), neighbourhood: patient.neighbourhood.clone() };
+    let age = patient.current_age(starts_at.date());
+    let subject = Subject {
+        gender: patient.gender,
+        age,
+        age_band: Some(ml::metrics::age_band(age).to_string()),
+        neighbourhood: patient.neighbourhood.clone(),
+    };
     let appointment = state
         .store
         .insert_appointment(NewAppointment {
@@ -110,6 +116,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
             prediction,
             subject: Some(subject),
             booked_by: user.id.clone(),
+            booked_at: state.clinic_now(),
             now: state.now(),
         })
         .await

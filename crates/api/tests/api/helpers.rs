@@ -118,6 +118,11 @@ impl TestApp {
         self.clock.advance(by);
     }
 
+    /// This test's artifacts directory.
+    pub fn iso_artifacts(&self) -> std::path::PathBuf {
+        self.state.settings.artifacts_dir.clone()
+    }
+
     pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
         use domain::clock::Clock;
         self.clock.now()

@@ -13,4 +13,5 @@ mod models;
 mod ops;
 mod outbox;
 mod patients;
+mod scale;
 mod security;

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Appointments whose predicted probability fell in `[lower, upper)` (the last bucket includes 1).
+/// Serialised in camelCase (older artifacts' snake_case is still read).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalibrationBucket {
     /// Lower bound of the predicted probability.
     pub lower: f64,
@@ -12,8 +14,10 @@ pub struct CalibrationBucket {
     /// Appointments in the bucket.
     pub count: u64,
     /// Mean predicted no-show probability.
+    #[serde(alias = "mean_predicted")]
     pub mean_predicted: f64,
     /// Observed no-show rate.
+    #[serde(alias = "observed_rate")]
     pub observed_rate: f64,
 }
 

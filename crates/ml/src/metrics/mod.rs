@@ -7,8 +7,10 @@
 
 mod auc;
 mod calibration;
+pub mod cells;
 mod evaluation;
 
 pub use auc::auc;
 pub use calibration::{calibration, CalibrationBucket};
+pub use cells::{age_band, compare_groups, GroupFigures, GroupMargins, ScoreCells};
 pub use evaluation::{evaluate, Confusion, Evaluation};

@@ -36,6 +36,9 @@ pub(crate) struct PredictionDoc {
 pub struct Subject {
     pub gender: Gender,
     pub age: u8,
+    /// `0-17`, `18-39`, `40-64` or `65+`.
+    #[serde(default)]
+    pub age_band: Option<String>,
     pub neighbourhood: Option<String>,
 }
 
@@ -77,6 +80,9 @@ pub(crate) struct AppointmentDoc {
     /// Clinic day, `YYYY-MM-DD` (grouping).
     #[serde(default)]
     pub(crate) day: Option<String>,
+    /// When it was booked, clinic wall-clock `YYYY-MM-DDTHH:MM:SS` (the model's booking features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) booked_at: Option<String>,
     /// Held while the appointment is pending (see `slots`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) slot_keys: Option<Vec<String>>,

@@ -3,6 +3,7 @@
 //! change in one atomic write. The prediction is written once, at insert; no
 //! update touches it.
 
+pub mod analytics;
 mod doc;
 mod effects;
 mod reads;
@@ -88,11 +89,3 @@ pub enum AppointmentOrder {
     StartTime,
 }
 
-/// One resolved, predicted appointment, for analytics.
-#[derive(Debug, Clone)]
-pub struct ResolvedPrediction {
-    pub no_show: bool,
-    pub flagged: bool,
-    pub no_show_probability: f64,
-    pub model_version: String,
-}

@@ -1,7 +1,7 @@
 //! Reading appointments: one, pages of them, their logs.
 
-use super::doc::{without_logs, AppointmentDoc, ContactDoc, EventDoc};
-use super::{AppointmentFilter, AppointmentOrder, ResolvedPrediction};
+use super::doc::{without_logs, ContactDoc, EventDoc};
+use super::{AppointmentFilter, AppointmentOrder};
 use crate::docs::{collect, object_id, page_total};
 use crate::{Result, Store, StorageError};
 use domain::appointment::Appointment;
@@ -9,7 +9,6 @@ use domain::audit::Event;
 use domain::clinic_time::ClinicZone;
 use domain::contact::Contact;
 use domain::pagination::PageRequest;
-use domain::prediction::PredictionLabel;
 use domain::search_text;
 use mongodb::bson::{doc, DateTime as BsonDateTime};
 use serde::Deserialize;
@@ -111,27 +110,6 @@ impl Store {
             .update_many(doc! { "patient_id": patient_id }, doc! { "$set": { "patient_name": name, "patient_terms": terms } })
             .await?;
         Ok(())
-    }
-
-    /// Done appointments that carry a prediction, within the filter's scope.
-    pub async fn resolved_predictions(&self, filter: &AppointmentFilter) -> Result<Vec<ResolvedPrediction>> {
-        let mut query = filter.to_query();
-        query.insert("status", "done");
-        query.insert("prediction", doc! { "$ne": null });
-        let cursor = self.appointment_docs().find(query).projection(without_logs()).await?;
-        Ok(collect(cursor)
-            .await?
-            .into_iter()
-            .filter_map(|d: AppointmentDoc| {
-                let (p, o) = (d.prediction?, d.outcome?);
-                Some(ResolvedPrediction {
-                    no_show: o.no_show(),
-                    flagged: p.label == PredictionLabel::NoShow,
-                    no_show_probability: p.no_show_probability,
-                    model_version: p.model_version,
-                })
-            })
-            .collect())
     }
 
     /// Gives appointments written before time zones their instant and day,

@@ -30,8 +30,9 @@ pub struct NewAppointment {
     pub reason: Option<String>,
     pub prediction: Option<Prediction>,
     pub subject: Option<Subject>,
-    /// Who booked it.
+    /// Who booked it, and when on the clinic's clock.
     pub booked_by: String,
+    pub booked_at: NaiveDateTime,
     pub now: DateTime<Utc>,
 }
 
@@ -89,6 +90,7 @@ impl Store {
             ends_at: wall_clock(new.ends_at),
             starts_at_utc: Some(instant(new.starts_at_utc)),
             day: Some(new.starts_at.format("%Y-%m-%d").to_string()),
+            booked_at: Some(new.booked_at.format(crate::history::TIME_FORMAT).to_string()),
             sms_received: new.sms_received,
             reason: new.reason,
             status: AppointmentStatus::Pending,
