@@ -79,6 +79,30 @@ def evaluate(y, p, threshold):
     }
 
 
+def ece(y, p, bins=10):
+    """Expected calibration error over equal-width bins (as ml::metrics::ScoreCells::ece)."""
+    index = np.minimum((np.clip(p, 0, 1) * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            total += mask.sum() / len(p) * abs(p[mask].mean() - y[mask].mean())
+    return float(total)
+
+
+def calibrations(y_val, p_val, y_test, p_test):
+    """scikit-learn's two calibrators fitted on the validation scores, applied to the test scores."""
+    from sklearn.isotonic import IsotonicRegression
+
+    logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6))).reshape(-1, 1)
+    platt = LogisticRegression(C=1e12).fit(logit(p_val), y_val)
+    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(p_val, y_val)
+    out = {}
+    for name, p in (("none", p_test), ("platt", platt.predict_proba(logit(p_test))[:, 1]), ("isotonic", isotonic.predict(p_test))):
+        out[name] = {"ece": ece(y_test, p), "brier": float(np.mean((p - y_test) ** 2)), "auc": float(roc_auc_score(y_test, p))}
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dir", type=Path)
@@ -115,6 +139,7 @@ def main():
             first_fit_iterations=first_iterations,
             validation_auc=float(roc_auc_score(sets[1][1], p_val)),
             params={k: v for k, v in params.items() if v is not None},
+            calibration=calibrations(sets[1][1], p_val, sets[3][1], p_test),
         )
         results[name] = result
         print(f"scikit-learn {name}: {json.dumps(result['params'])}")
@@ -124,6 +149,8 @@ def main():
         print(f"  test AUC                    {result['auc']:.4f}")
         print(f"  threshold                   {threshold:.4f}")
         print(f"  precision / recall / F1     {result['precision']:.4f} / {result['recall']:.4f} / {result['f1']:.4f}")
+        for method, c in result["calibration"].items():
+            print(f"  calibration {method:<9}       ECE {c['ece']:.4f}  Brier {c['brier']:.5f}  AUC {c['auc']:.4f}")
     (args.dir / "sklearn.json").write_text(json.dumps(results, indent=2))
 
 

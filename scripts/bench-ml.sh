@@ -30,7 +30,7 @@ fi
 cd "$root"
 echo "== Rust: cargo run --release -p ml --example bench_train" >&2
 cargo run --quiet --release -p ml --example bench_train -- \
-  "$csv" --test-from "$test_from" --export "$out" --repeat "$repeat"
+  "$csv" --test-from "$test_from" --export "$out" --repeat "$repeat" --ablation
 echo
 echo "== scikit-learn on the exported matrices" >&2
 "$venv/bin/python" bench/sklearn_compare.py "$out" --repeat "$repeat"
@@ -70,6 +70,17 @@ for r in table:
     print(line(r))
 print(f"\nrust: ingest {rust['ingest_seconds']:.3f} s, features {rust['feature_seconds']:.3f} s "
       f"({rust['rows_accepted']} of {rust['rows_read']} rows accepted); results in {out}")
+cal, skc = rust["calibration"], sk["calibration"]
+print("\ncalibration on the test period (fitted on the validation slice's held-out scores)")
+print(f"| method | ECE (10 bins) | Brier | test AUC |")
+print(f"|---|---|---|---|")
+print(f"| none (rust) | {cal['ece_before']:.4f} | {cal['brier_before']:.5f} | {e['auc']:.4f} |")
+print(f"| beta calibration (rust, served) | {cal['ece_after']:.4f} | {cal['brier_after']:.5f} | {rust['calibrated']['auc']:.4f} |")
+for name in ("none", "platt", "isotonic"):
+    c = skc[name]
+    print(f"| {name} (scikit-learn) | {c['ece']:.4f} | {c['brier']:.5f} | {c['auc']:.4f} |")
+print(f"ECE after / before: {cal['ece_after'] / cal['ece_before']:.2f}x; rust beta ECE / scikit-learn isotonic ECE: "
+      f"{cal['ece_after'] / skc['isotonic']['ece']:.2f}x; AUC change {rust['calibrated']['auc'] - e['auc']:+.4f}")
 gap = (sk["auc"] - e["auc"]) if e["auc"] is not None else float("nan")
 print(f"AUC gap sklearn - rust: {gap:+.4f}; train time rust / sklearn: {rust['train_seconds'] / sk['train_seconds']:.2f}x")
 PY

@@ -30,7 +30,7 @@ use utoipa::OpenApi;
         crate::routes::appointments::cancel, crate::routes::appointments::correct, crate::routes::appointments::list_contacts,
         crate::routes::appointments::add_contact, crate::routes::appointments::events,
         crate::routes::predictions::predict, crate::routes::predictions::status,
-        crate::routes::models::list, crate::routes::models::train, crate::routes::models::job, crate::routes::models::activate,
+        crate::routes::models::list, crate::routes::models::train, crate::routes::models::job, crate::routes::models::activate, crate::routes::models::card,
         crate::routes::models::ingest,
         crate::routes::analytics::predictions,
         crate::routes::profile::get, crate::routes::profile::update, crate::routes::profile::change_password,

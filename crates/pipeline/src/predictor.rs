@@ -4,7 +4,9 @@
 
 use crate::PipelineError;
 use domain::prediction::{Prediction, PredictionInput, Predictor};
-use ml::features::{FeatureInput, PriorStats};
+use domain::prediction::{Reason, RiskBand};
+use ml::features::{BookingStats, FeatureInput, PriorStats};
+use ml::model::Band;
 use ml::model::ModelArtifact;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -19,6 +21,9 @@ pub struct ModelHandle {
 /// as ten past visits with the matching share of no-shows.
 const STAND_IN_VISITS: u32 = 10;
 
+/// Reasons stored with each prediction.
+const REASONS: usize = 3;
+
 fn prior(input: &PredictionInput) -> PriorStats {
     match input.past {
         Some(past) => PriorStats { visits: past.visits, no_shows: past.no_shows },
@@ -26,6 +31,19 @@ fn prior(input: &PredictionInput) -> PriorStats {
             visits: STAND_IN_VISITS,
             no_shows: ((100 - u32::from(score.min(100))) * STAND_IN_VISITS + 50) / 100,
         }),
+    }
+}
+
+/// The patient's earlier bookings as counted by the database (the what-if's
+/// stand-in record counts as that many earlier bookings, none same-day).
+fn bookings(input: &PredictionInput) -> BookingStats {
+    match input.past {
+        Some(past) => BookingStats {
+            earlier: past.bookings,
+            earlier_same_day: past.same_day_bookings,
+            earlier_same_date: past.bookings_today,
+        },
+        None => BookingStats { earlier: prior(input).visits, ..BookingStats::default() },
     }
 }
 
@@ -44,6 +62,7 @@ pub fn features(input: &PredictionInput) -> FeatureInput {
         sms_received: input.sms_received,
         neighbourhood: input.neighbourhood.clone(),
         prior: prior(input),
+        bookings: bookings(input),
     }
 }
 
@@ -95,7 +114,19 @@ impl ModelHandle {
 impl Predictor for ModelHandle {
     fn predict(&self, input: &PredictionInput) -> Option<Prediction> {
         let model = self.current()?;
-        let p = model.predict_no_show(&features(input));
-        Some(Prediction::new(p, model.is_no_show(p), model.version.clone(), chrono::Utc::now()))
+        let features = features(input);
+        let p = model.predict_no_show(&features);
+        let mut prediction = Prediction::new(p, model.is_no_show(p), model.version.clone(), chrono::Utc::now());
+        prediction.band = model.band(p).map(|band| match band {
+            Band::Low => RiskBand::Low,
+            Band::Medium => RiskBand::Medium,
+            Band::High => RiskBand::High,
+        });
+        prediction.reasons = model
+            .explain(&features, REASONS)
+            .into_iter()
+            .map(|c| Reason { factor: c.family.key().to_string(), text: c.text, contribution: c.log_odds })
+            .collect();
+        Some(prediction)
     }
 }

@@ -1,6 +1,10 @@
 //! Trains on the stored history and registers the result: the artifact goes to
-//! `artifacts/<version>.json` and into the `models` registry; it becomes active
-//! only if its validation AUC is not worse than the active model's (or when forced).
+//! `artifacts/<version>.json` and into the `models` registry. It becomes
+//! active only if, on the candidate's held-out window (its test period), the
+//! candidate's held-out fit scores an AUC not worse than the active model
+//! scores on the same appointments (or when forced). The active model may have
+//! been refitted on some of those appointments, which can only favour it: a
+//! candidate replaces it only when clearly not worse.
 
 use crate::{history_rows::to_records, PipelineError};
 use chrono::Utc;
@@ -18,6 +22,10 @@ pub struct TrainSummary {
     pub validation_auc: Option<f64>,
     pub previous_version: Option<String>,
     pub previous_validation_auc: Option<f64>,
+    /// The candidate's held-out AUC on its test window.
+    pub window_auc: Option<f64>,
+    /// The active model's AUC on the same window.
+    pub previous_window_auc: Option<f64>,
     pub artifact_path: String,
     pub evaluation: serde_json::Value,
     pub baseline: serde_json::Value,
@@ -33,9 +41,18 @@ pub async fn train_and_register(
 ) -> Result<TrainSummary, PipelineError> {
     progress(5, "loading history");
     let records = to_records(&store.all_history().await?)?;
+    let previous = match store.active_model_version().await? {
+        Some(v) => store.find_model(&v).await?,
+        None => None,
+    };
+    // An active artifact this version cannot read cannot be compared: the candidate wins.
+    let active = previous.as_ref().and_then(|p| ModelArtifact::from_json(&p.artifact).ok());
     progress(25, "training");
-    let mut artifact = tokio::task::spawn_blocking(move || {
-        ml::train::train(&records, &ml::train::TrainConfig::default(), &mut |_| {}).map_err(|e| PipelineError::Training(e.to_string()))
+    let (mut artifact, previous_window_auc) = tokio::task::spawn_blocking(move || {
+        let artifact = ml::train::train(&records, &ml::train::TrainConfig::default(), &mut |_| {})
+            .map_err(|e| PipelineError::Training(e.to_string()))?;
+        let window = active.map(|a| ml::train::auc_on_window(&records, &a, artifact.split.test_from));
+        Ok::<_, PipelineError>((artifact, window.flatten()))
     })
     .await
     .map_err(|e| PipelineError::Training(e.to_string()))??;
@@ -53,11 +70,7 @@ pub async fn train_and_register(
             artifact: artifact.to_json()?,
         })
         .await?;
-    let previous = match store.active_model_version().await? {
-        Some(v) => store.find_model(&v).await?,
-        None => None,
-    };
-    let (activated, reason) = decide(&artifact, previous.as_ref(), force);
+    let (activated, reason) = decide(artifact.evaluation.auc, previous.as_ref().map(|p| (p.version.as_str(), previous_window_auc)), force);
     if activated {
         store.activate_model(&artifact.version).await?;
     }
@@ -69,6 +82,8 @@ pub async fn train_and_register(
         validation_auc: artifact.validation_auc,
         previous_version: previous.as_ref().map(|p| p.version.clone()),
         previous_validation_auc: previous.and_then(|p| p.validation_auc),
+        window_auc: artifact.evaluation.auc,
+        previous_window_auc,
         artifact_path: path,
         evaluation,
         baseline: serde_json::to_value(&artifact.baseline).unwrap_or_default(),
@@ -83,17 +98,22 @@ fn save(artifact: &ModelArtifact, dir: &Path) -> Result<String, PipelineError> {
     Ok(path.display().to_string())
 }
 
-/// The promotion rule, kept pure for testing.
-pub fn decide(new: &ModelArtifact, active: Option<&ModelRecord>, force: bool) -> (bool, String) {
+/// The promotion rule, kept pure for testing: the candidate's held-out AUC
+/// against the active model's `(version, AUC)` on the same window.
+pub fn decide(candidate: Option<f64>, active: Option<(&str, Option<f64>)>, force: bool) -> (bool, String) {
     match (force, active) {
         (true, _) => (true, "activated because forced".into()),
         (false, None) => (true, "activated: no model was active".into()),
-        (false, Some(old)) => match (new.validation_auc, old.validation_auc) {
-            (Some(new_auc), Some(old_auc)) if new_auc + 1e-12 < old_auc => {
-                (false, format!("kept {}: validation AUC {new_auc:.4} is worse than {old_auc:.4}", old.version))
+        (false, Some((old, old_auc))) => match (candidate, old_auc) {
+            (Some(new_auc), Some(old_auc)) if new_auc + 1e-12 < old_auc => (
+                false,
+                format!("kept {old}: on the same recent appointments the new model's AUC {new_auc:.4} is worse than its {old_auc:.4}"),
+            ),
+            (None, Some(_)) => (false, format!("kept {old}: the new model has no AUC on its test window")),
+            (_, None) => (true, format!("activated: {old} could not be scored on the new model's test window")),
+            (Some(new_auc), Some(old_auc)) => {
+                (true, format!("activated: on the same recent appointments AUC {new_auc:.4}, not worse than {old}'s {old_auc:.4}"))
             }
-            (None, Some(_)) => (false, format!("kept {}: the new model has no validation AUC", old.version)),
-            _ => (true, format!("activated: validation AUC not worse than {}", old.version)),
         },
     }
 }
@@ -102,35 +122,16 @@ pub fn decide(new: &ModelArtifact, active: Option<&ModelRecord>, force: bool) ->
 mod tests {
     use super::*;
 
-    fn artifact(validation_auc: Option<f64>) -> ModelArtifact {
-        let file = std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/noshow-sample.csv")).unwrap();
-        let (records, _) = ml::ingest::read_all(file).unwrap();
-        let mut a = ml::train::train(&records, &ml::train::TrainConfig::default(), &mut |_| {}).unwrap();
-        a.validation_auc = validation_auc;
-        a
-    }
-
-    fn record(version: &str, validation_auc: Option<f64>) -> ModelRecord {
-        ModelRecord {
-            version: version.into(),
-            created_at: Utc::now(),
-            validation_auc,
-            evaluation: serde_json::Value::Null,
-            artifact_path: String::new(),
-            artifact: String::new(),
-        }
-    }
-
     #[test]
-    fn a_model_is_promoted_only_when_not_worse_than_the_active_one_unless_forced() {
-        let new = artifact(Some(0.70));
-        assert!(decide(&new, None, false).0, "first model");
-        assert!(decide(&new, Some(&record("old", Some(0.70))), false).0, "equal is not worse");
-        assert!(decide(&new, Some(&record("old", Some(0.69))), false).0, "better");
-        let (kept, reason) = decide(&new, Some(&record("old", Some(0.71))), false);
+    fn a_model_is_promoted_only_when_not_worse_on_the_same_window_unless_forced() {
+        assert!(decide(Some(0.70), None, false).0, "first model");
+        assert!(decide(Some(0.70), Some(("old", Some(0.70))), false).0, "equal is not worse");
+        assert!(decide(Some(0.70), Some(("old", Some(0.69))), false).0, "better");
+        let (kept, reason) = decide(Some(0.70), Some(("old", Some(0.71))), false);
         assert!(!kept);
         assert!(reason.contains("kept old"), "{reason}");
-        assert!(decide(&new, Some(&record("old", Some(0.71))), true).0, "forced");
-        assert!(!decide(&artifact(None), Some(&record("old", Some(0.6))), false).0, "no validation AUC");
+        assert!(decide(Some(0.70), Some(("old", Some(0.71))), true).0, "forced");
+        assert!(!decide(None, Some(("old", Some(0.6))), false).0, "no AUC");
+        assert!(decide(Some(0.6), Some(("old", None)), false).0, "an active model that cannot be scored");
     }
 }

@@ -8,7 +8,9 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::request::OptionalJson;
 use crate::request::Json;
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use crate::services::model_card::ModelCard;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,6 +19,7 @@ crate::resources! {
     Admin "/admin/models/train/" { POST => train },
     Admin "/admin/models/jobs/{id}/" { GET => job },
     Admin "/admin/models/{version}/activate/" { POST => activate },
+    Admin "/admin/models/{version}/card/" { GET => card },
     Admin "/admin/data/ingest/" { POST => ingest },
 }
 
@@ -101,4 +104,37 @@ pub(crate) async fn activate(state: web::Data<AppState>, path: web::Path<String>
     state.model.refresh(&state.store).await.map_err(ApiError::internal)?;
     tracing::info!(version = %path, "model activated");
     Ok(HttpResponse::Ok().json(Message::new("Model activated.")))
+}
+
+/// Whether the client asked for the page rather than JSON.
+fn wants_html(req: &HttpRequest) -> bool {
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let html = accept.find("text/html");
+    let json = accept.find("application/json");
+    match (html, json) {
+        (Some(h), Some(j)) => h < j,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The model card of a version: data window, factors and their reason words,
+/// metrics, calibration, per-group figures, intended use. JSON by default;
+/// with `Accept: text/html` a page with SVG plots (ROC curve, reliability
+/// diagram, per-group bars) that works offline.
+#[utoipa::path(get, path = "/api/admin/models/{version}/card/", tag = "models", params(("version" = String, Path, description = "Model version")),
+    responses(
+        (status = 200, description = "The model card", content((ModelCard = "application/json"), (String = "text/html"))),
+        (status = 404, description = "No such version", body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn card(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let record = state.store.find_model(&path).await?.ok_or(ApiError::NotFound("Model version"))?;
+    let model = ml::model::ModelArtifact::from_json(&record.artifact).map_err(ApiError::internal)?;
+    let active = state.store.active_model_version().await?.as_deref() == Some(record.version.as_str());
+    let card = ModelCard::of(&model, active);
+    if wants_html(&req) {
+        let page = card.html().map_err(ApiError::internal)?;
+        return Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page));
+    }
+    Ok(HttpResponse::Ok().json(card.json()))
 }

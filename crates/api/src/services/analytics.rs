@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use ml::metrics::{compare_groups, CalibrationBucket, GroupFigures, GroupMargins, ScoreCells};
+use ml::metrics::{CalibrationBucket, GroupMargins, GroupTables, ScoreCells};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use storage::appointments::analytics::{TallyCell, FINE_BINS, GROUP_BINS};
@@ -51,19 +51,6 @@ pub struct Figures {
     pub calibration: Vec<CalibrationBucket>,
 }
 
-/// Per-group figures, each group compared with everyone.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupTables {
-    #[schema(value_type = Vec<Object>)]
-    pub gender: Vec<GroupFigures>,
-    #[schema(value_type = Vec<Object>)]
-    pub age_band: Vec<GroupFigures>,
-    /// Neighbourhoods with at least `groupMargins.minCount` predictions.
-    #[schema(value_type = Vec<Object>)]
-    pub neighbourhood: Vec<GroupFigures>,
-}
-
 /// The analytics reply: the contract's four integers first, then the rest.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -72,6 +59,8 @@ pub struct Analytics {
     pub overall: Figures,
     /// The same figures per model version.
     pub per_model: BTreeMap<String, Figures>,
+    /// Per gender, age band and neighbourhood (with at least `groupMargins.minCount` predictions).
+    #[schema(value_type = Object)]
     pub groups: GroupTables,
     /// A group is flagged when it differs from everyone by more than these.
     #[schema(value_type = Object)]
@@ -124,12 +113,6 @@ fn grouped(rows: &[TallyCell], bins: u32) -> BTreeMap<String, ScoreCells> {
     groups
 }
 
-fn table(everyone: &ScoreCells, rows: &[TallyCell], margins: &GroupMargins, enough_rows_only: bool) -> Vec<GroupFigures> {
-    let groups: Vec<(String, ScoreCells)> =
-        grouped(rows, GROUP_BINS).into_iter().filter(|(_, c)| !enough_rows_only || c.count() >= margins.min_count).collect();
-    compare_groups(everyone, &groups, margins)
-}
-
 /// Figures over the filter's scope, per model version and per group.
 pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result<Analytics, ApiError> {
     let key = format!("{filter:?}");
@@ -146,11 +129,13 @@ pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result
             Ok::<_, ApiError>(Analytics {
                 overall: figures(&everyone),
                 per_model: per_version.iter().map(|(v, cells)| (v.clone(), figures(cells))).collect(),
-                groups: GroupTables {
-                    gender: table(&everyone, &tally.by_gender, &margins, false),
-                    age_band: table(&everyone, &tally.by_age_band, &margins, false),
-                    neighbourhood: table(&everyone, &tally.by_neighbourhood, &margins, true),
-                },
+                groups: GroupTables::compare(
+                    &everyone,
+                    grouped(&tally.by_gender, GROUP_BINS),
+                    grouped(&tally.by_age_band, GROUP_BINS),
+                    grouped(&tally.by_neighbourhood, GROUP_BINS),
+                    &margins,
+                ),
                 group_margins: margins,
             })
         })

@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod booking;
 pub mod contacts;
+pub mod model_card;
 pub mod onboarding;
 pub mod outreach;
 pub mod patients;

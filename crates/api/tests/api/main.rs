@@ -15,3 +15,4 @@ mod outbox;
 mod patients;
 mod scale;
 mod security;
+mod trust;

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::PriorStats;
+use super::{BookingStats, PriorStats};
 use crate::ingest::CleanRecord;
 
 /// Everything known when the appointment is booked; no outcome of it or of later visits.
@@ -33,11 +33,14 @@ pub struct FeatureInput {
     pub neighbourhood: Option<String>,
     /// The patient's outcomes known at booking time (see [`super::prior_stats_before`]).
     pub prior: PriorStats,
+    /// The patient's bookings made before this one (see [`super::booking_stats_for_all`]).
+    #[serde(default)]
+    pub bookings: BookingStats,
 }
 
 impl FeatureInput {
     /// The input for a cleaned record and its patient's prior statistics.
-    pub fn from_record(record: &CleanRecord, prior: PriorStats) -> Self {
+    pub fn from_record(record: &CleanRecord, prior: PriorStats, bookings: BookingStats) -> Self {
         Self {
             age: record.age,
             female: record.female,
@@ -51,6 +54,7 @@ impl FeatureInput {
             sms_received: record.sms_received,
             neighbourhood: (!record.neighbourhood.is_empty()).then(|| record.neighbourhood.clone()),
             prior,
+            bookings,
         }
     }
 

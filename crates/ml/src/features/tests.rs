@@ -60,7 +60,7 @@ fn a_patients_future_outcomes_never_change_a_past_feature() {
 #[test]
 fn lead_time_is_clamped_and_same_day_flagged() {
     let mut input =
-        FeatureInput::from_record(&record("p", 1, "2016-05-02", "2016-05-02", false), PriorStats::default());
+        FeatureInput::from_record(&record("p", 1, "2016-05-02", "2016-05-02", false), PriorStats::default(), BookingStats::default());
     let x = raw_features(&input, 0.0);
     assert_eq!((x[0], x[1], x[2]), (1.0, 0.0, 0.0));
     input.booked_at = at("2016-05-09");
@@ -76,7 +76,7 @@ fn lead_time_is_clamped_and_same_day_flagged() {
 #[test]
 fn weekday_and_age_bucket_are_one_hot() {
     // 2016-05-04 is a Wednesday; age 30 is in the 25-34 bucket.
-    let input = FeatureInput::from_record(&record("p", 1, "2016-05-01", "2016-05-04", false), PriorStats::default());
+    let input = FeatureInput::from_record(&record("p", 1, "2016-05-01", "2016-05-04", false), PriorStats::default(), BookingStats::default());
     let x = raw_features(&input, 0.0);
     let hot = |range: std::ops::Range<usize>| -> Vec<&str> {
         range.filter(|&i| x[i] == 1.0).map(|i| FEATURE_NAMES[i]).collect()

@@ -5,7 +5,7 @@ use chrono::{Datelike, Timelike};
 use super::FeatureInput;
 
 /// Number of features.
-pub const FEATURE_COUNT: usize = 33;
+pub const FEATURE_COUNT: usize = 42;
 
 /// Feature names, in vector order. A model is only usable with these exact names.
 pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
@@ -42,6 +42,15 @@ pub const FEATURE_NAMES: [&str; FEATURE_COUNT] = [
     "same_day_senior",
     "booking_hour",
     "booking_hour_squared",
+    "same_date_earlier_bookings",
+    "prior_booking_same_day_share",
+    "has_prior_booking",
+    "age_hinge_10",
+    "age_hinge_20",
+    "age_hinge_30",
+    "age_hinge_45",
+    "age_hinge_60",
+    "age_hinge_75",
 ];
 
 /// Pseudo-rate for the prior no-show rate: a patient without history counts
@@ -55,6 +64,12 @@ const MAX_LEAD_DAYS: u32 = 90;
 
 /// Upper bounds (exclusive) of the age buckets; 65+ is the reference bucket.
 const AGE_BUCKETS: [u8; 7] = [5, 13, 18, 25, 35, 50, 65];
+
+/// Knots of the age hinges `max(0, age - k)`: the age curve piecewise linear.
+const AGE_HINGES: [u8; 6] = [10, 20, 30, 45, 60, 75];
+
+/// Same-day earlier bookings beyond this count as this many.
+const MAX_SAME_DATE_BOOKINGS: u32 = 5;
 
 /// Computes the raw features; `neighbourhood_log_odds` comes from the training-data encoding.
 pub fn raw_features(input: &FeatureInput, neighbourhood_log_odds: f64) -> [f64; FEATURE_COUNT] {
@@ -96,6 +111,13 @@ pub fn raw_features(input: &FeatureInput, neighbourhood_log_odds: f64) -> [f64; 
     x[30] = flag(same_day && age >= 65);
     x[31] = hour;
     x[32] = hour * hour;
+    let bookings = input.bookings;
+    x[33] = f64::from(bookings.earlier_same_date.min(MAX_SAME_DATE_BOOKINGS));
+    x[34] = (f64::from(bookings.earlier_same_day) + 0.5) / (f64::from(bookings.earlier) + 1.0);
+    x[35] = flag(bookings.earlier > 0);
+    for (slot, knot) in x[36..42].iter_mut().zip(AGE_HINGES) {
+        *slot = f64::from(age.saturating_sub(knot));
+    }
     x
 }
 

@@ -249,6 +249,41 @@ pub fn compare_groups(everyone: &ScoreCells, groups: &[(String, ScoreCells)], ma
         .collect()
 }
 
+/// Per-group figures by gender, age band and neighbourhood, each group compared with everyone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupTables {
+    pub gender: Vec<GroupFigures>,
+    pub age_band: Vec<GroupFigures>,
+    /// Neighbourhoods with at least `min_count` predictions only.
+    pub neighbourhood: Vec<GroupFigures>,
+}
+
+impl GroupTables {
+    /// Compares each group's cells with `everyone`'s; neighbourhoods with fewer
+    /// than `margins.min_count` predictions are left out (too many, too noisy).
+    pub fn compare(
+        everyone: &ScoreCells,
+        gender: BTreeMap<String, ScoreCells>,
+        age_band: BTreeMap<String, ScoreCells>,
+        neighbourhood: BTreeMap<String, ScoreCells>,
+        margins: &GroupMargins,
+    ) -> Self {
+        let all = |groups: BTreeMap<String, ScoreCells>| groups.into_iter().collect::<Vec<_>>();
+        let enough: Vec<_> = neighbourhood.into_iter().filter(|(_, c)| c.count() >= margins.min_count).collect();
+        Self {
+            gender: compare_groups(everyone, &all(gender), margins),
+            age_band: compare_groups(everyone, &all(age_band), margins),
+            neighbourhood: compare_groups(everyone, &enough, margins),
+        }
+    }
+
+    /// Every flagged group, as "kind group: differences".
+    pub fn flagged(&self) -> impl Iterator<Item = &GroupFigures> {
+        self.gender.iter().chain(&self.age_band).chain(&self.neighbourhood).filter(|g| g.flagged)
+    }
+}
+
 /// The age bands groups are reported by.
 pub fn age_band(age: u8) -> &'static str {
     match age {

@@ -9,8 +9,10 @@ mod auc;
 mod calibration;
 pub mod cells;
 mod evaluation;
+mod roc;
 
 pub use auc::auc;
 pub use calibration::{calibration, CalibrationBucket};
-pub use cells::{age_band, compare_groups, GroupFigures, GroupMargins, ScoreCells};
+pub use cells::{age_band, compare_groups, GroupFigures, GroupMargins, GroupTables, ScoreCells};
+pub use roc::roc_curve;
 pub use evaluation::{evaluate, Confusion, Evaluation};

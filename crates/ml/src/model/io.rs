@@ -32,7 +32,7 @@ impl ModelArtifact {
 
     /// Parses and checks an artifact.
     pub fn from_json(json: &str) -> Result<Self, ModelError> {
-        let artifact: Self = serde_json::from_str(json)?;
+        let mut artifact: Self = serde_json::from_str(json)?;
         artifact.check()?;
         Ok(artifact)
     }
@@ -50,26 +50,37 @@ impl ModelArtifact {
         Self::from_json(&json)
     }
 
-    /// Rejects artifacts whose features differ from this code's, or with non-finite numbers.
-    fn check(&self) -> Result<(), ModelError> {
-        if self.feature_names.iter().map(String::as_str).ne(FEATURE_NAMES) {
-            return Err(ModelError::Incompatible(format!(
-                "it uses features [{}], this version computes [{}]",
-                self.feature_names.join(", "),
-                FEATURE_NAMES.join(", ")
-            )));
+    /// Maps the artifact's features onto this code's (older artifacts use a
+    /// subset of them) and rejects unknown features or non-finite numbers.
+    pub(crate) fn check(&mut self) -> Result<(), ModelError> {
+        let mut columns = Vec::with_capacity(self.feature_names.len());
+        for name in &self.feature_names {
+            let column = FEATURE_NAMES.iter().position(|known| known == name).ok_or_else(|| {
+                ModelError::Incompatible(format!("it uses the feature {name:?}, which this version does not compute"))
+            })?;
+            if columns.contains(&column) {
+                return Err(ModelError::Incompatible(format!("it lists the feature {name:?} twice")));
+            }
+            columns.push(column);
         }
-        let n = FEATURE_NAMES.len();
+        let n = columns.len();
         if self.means.len() != n || self.stds.len() != n || self.coefficients.len() != n {
             return Err(ModelError::Incompatible(format!("it needs {n} means, stds and coefficients")));
         }
-        let mut numbers = self.means.iter().chain(&self.stds).chain(&self.coefficients).chain([&self.intercept]);
+        let calibrator = self.calibrator.map(|c| [c.a, c.b, c.c]).unwrap_or_default();
+        let bands = self.bands.map(|b| [b.low_below, b.high_from]).unwrap_or_default();
+        let mut numbers =
+            self.means.iter().chain(&self.stds).chain(&self.coefficients).chain([&self.intercept]).chain(&calibrator);
         if !numbers.all(|v| v.is_finite()) || self.stds.iter().any(|s| *s <= 0.0) {
             return Err(ModelError::Incompatible("it has non-finite numbers or a non-positive std".into()));
         }
         if !(0.0..=1.0).contains(&self.threshold) {
             return Err(ModelError::Incompatible(format!("its threshold {} is not a probability", self.threshold)));
         }
+        if !bands.iter().all(|b| (0.0..=1.0).contains(b)) || bands[0] > bands[1] {
+            return Err(ModelError::Incompatible("its risk bands are not ordered probabilities".into()));
+        }
+        self.columns = columns;
         Ok(())
     }
 }

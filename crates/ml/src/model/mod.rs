@@ -2,28 +2,43 @@
 //!
 //! An artifact holds everything needed to predict (feature names, training
 //! means and standard deviations, neighbourhood encoding, coefficients,
-//! threshold) plus how it was trained and how it did on held-out data, so a
-//! stored prediction can always be traced to the model and data behind it.
+//! calibrator, threshold, risk bands) plus how it was trained and how it did
+//! on held-out data, so a stored prediction can always be traced to the model
+//! and data behind it.
+//!
+//! Probabilities served are calibrated ([`BetaCalibrator`], fitted on the
+//! validation slice); the threshold and the bands are on that scale. Reasons
+//! ([`ModelArtifact::explain`]) are on the model's log-odds before
+//! calibration, which is monotone and so does not change their order.
 
+mod calibrator;
+mod explain;
 mod io;
+mod report;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::features::{raw_features, FeatureInput, NeighbourhoodEncoding};
+use crate::features::{raw_features, FeatureInput, NeighbourhoodEncoding, FEATURE_COUNT};
 use crate::metrics::{CalibrationBucket, Evaluation};
 
+pub use calibrator::BetaCalibrator;
+pub use explain::{Band, Contribution, RiskBands};
 pub use io::ModelError;
+pub use report::{CalibrationReport, HeldOutReport, RocPoint};
 
 /// Rows in each part of the time split.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowCounts {
     /// Earlier training rows (before the validation slice).
     pub train: u64,
-    /// The end of the training period, used to choose the threshold.
+    /// The end of the training period, used to fit the calibrator and choose the threshold and bands.
     pub validation: u64,
     /// The latest appointments, only used for the reported evaluation.
     pub test: u64,
+    /// Rows the served coefficients were fitted on (all three parts when refitted on everything).
+    #[serde(default)]
+    pub served: u64,
 }
 
 /// Where the time split fell (appointment days, inclusive bounds).
@@ -54,8 +69,13 @@ pub struct TrainingInfo {
     pub l2: f64,
     /// Whether classes were re-weighted to equal total weight.
     pub class_balance: bool,
-    /// Whether the final model was refitted on train + validation after choosing the threshold.
+    /// Whether the evaluated model was refitted on train + validation after choosing the threshold.
     pub refit_on_validation: bool,
+    /// Whether the served coefficients were refitted on every row (test period
+    /// included) after the evaluation, with the same settings. The reported
+    /// evaluation is then that of the held-out fit, which never saw the test period.
+    #[serde(default)]
+    pub refit_on_all: bool,
 }
 
 /// A trained no-show model; serialised as JSON.
@@ -65,7 +85,8 @@ pub struct ModelArtifact {
     pub version: String,
     /// When training finished.
     pub created_at: DateTime<Utc>,
-    /// Feature names in coefficient order (must equal [`crate::features::FEATURE_NAMES`]).
+    /// Feature names in coefficient order: [`crate::features::FEATURE_NAMES`]
+    /// or (older artifacts) a subset of them.
     pub feature_names: Vec<String>,
     /// Training mean of each raw feature.
     pub means: Vec<f64>,
@@ -75,11 +96,17 @@ pub struct ModelArtifact {
     pub coefficients: Vec<f64>,
     /// Logistic regression intercept.
     pub intercept: f64,
-    /// No-show probability at or above which an appointment is flagged.
+    /// Maps the regression's probability to a calibrated one (absent in older artifacts).
+    #[serde(default)]
+    pub calibrator: Option<BetaCalibrator>,
+    /// Calibrated no-show probability at or above which an appointment is flagged.
     pub threshold: f64,
+    /// Cut points of the low / medium / high bands (absent in older artifacts).
+    #[serde(default)]
+    pub bands: Option<RiskBands>,
     /// Neighbourhood target encoding from the training data.
     pub neighbourhood_encoding: NeighbourhoodEncoding,
-    /// Results on the test period.
+    /// Results of the held-out fit on the test period (calibrated probabilities).
     pub evaluation: Evaluation,
     /// Always predicting "attends" on the test period.
     pub baseline: Evaluation,
@@ -87,31 +114,60 @@ pub struct ModelArtifact {
     pub validation_auc: Option<f64>,
     /// Rows per split.
     pub rows: RowCounts,
-    /// SHA-256 over the training records in appointment-id order.
+    /// SHA-256 over the served model's training records in appointment-id order.
     pub data_hash: String,
     /// The time split.
     pub split: SplitInfo,
     /// Solver details.
     pub training: TrainingInfo,
-    /// Calibration of the test-period probabilities (10 buckets, empty ones left out).
+    /// Reliability of the test-period probabilities served (10 buckets, empty ones left out).
     pub calibration: Vec<CalibrationBucket>,
+    /// Calibration before and after, per-group figures and the ROC curve of the held-out fit.
+    #[serde(default)]
+    pub held_out: Option<HeldOutReport>,
+    /// Index into the full feature vector of each coefficient (from `feature_names`).
+    #[serde(skip)]
+    pub(crate) columns: Vec<usize>,
 }
 
 impl ModelArtifact {
-    /// Probability of a no-show for one appointment (pure arithmetic, allocation-free).
-    pub fn predict_no_show(&self, input: &FeatureInput) -> f64 {
+    /// The regression's log-odds and its standardised inputs, column by column.
+    fn standardised(&self, input: &FeatureInput) -> ([f64; FEATURE_COUNT], usize) {
         let neighbourhood = self.neighbourhood_encoding.encode(input.neighbourhood.as_deref());
         let x = raw_features(input, neighbourhood);
-        let z = x
-            .iter()
-            .zip(&self.means)
-            .zip(&self.stds)
-            .zip(&self.coefficients)
-            .fold(self.intercept, |z, (((value, mean), std), coefficient)| z + coefficient * (value - mean) / std);
-        sigmoid(z)
+        let mut z = [0.0; FEATURE_COUNT];
+        for (k, ((&column, mean), std)) in self.columns().iter().zip(&self.means).zip(&self.stds).enumerate() {
+            z[k] = (x[column] - mean) / std;
+        }
+        (z, self.coefficients.len())
     }
 
-    /// Whether probability `p` is flagged as a no-show (`p >= threshold`).
+    fn columns(&self) -> &[usize] {
+        &self.columns
+    }
+
+    /// The regression's log-odds of a no-show, before calibration.
+    pub fn log_odds(&self, input: &FeatureInput) -> f64 {
+        let (z, n) = self.standardised(input);
+        z[..n].iter().zip(&self.coefficients).fold(self.intercept, |sum, (value, coefficient)| sum + coefficient * value)
+    }
+
+    /// The regression's probability, before calibration.
+    pub fn uncalibrated_no_show(&self, input: &FeatureInput) -> f64 {
+        sigmoid(self.log_odds(input))
+    }
+
+    /// Calibrated probability of a no-show for one appointment (pure arithmetic, allocation-free).
+    pub fn predict_no_show(&self, input: &FeatureInput) -> f64 {
+        self.calibrated(self.uncalibrated_no_show(input))
+    }
+
+    /// Applies the calibrator (identity when the artifact has none).
+    pub fn calibrated(&self, p: f64) -> f64 {
+        self.calibrator.map_or(p, |c| c.apply(p))
+    }
+
+    /// Whether calibrated probability `p` is flagged as a no-show (`p >= threshold`).
     pub fn is_no_show(&self, p: f64) -> bool {
         p >= self.threshold
     }

@@ -26,6 +26,10 @@ pub struct TrainConfig {
     /// After choosing the threshold, refit on train + validation so the model
     /// sees the most recent weeks (as scikit-learn's `TunedThresholdClassifierCV` refits).
     pub refit_on_validation: bool,
+    /// After the evaluation, refit on every row (test period included) with the
+    /// same settings, so the served model has seen the newest days; the reported
+    /// evaluation stays that of the held-out fit.
+    pub refit_on_all: bool,
     /// Pseudo-count of the neighbourhood target encoding.
     pub neighbourhood_smoothing: f64,
     /// Fewest rows accepted in each of train, validation and test.
@@ -45,6 +49,7 @@ impl Default for TrainConfig {
             l2: 1.0,
             class_balance: false,
             refit_on_validation: true,
+            refit_on_all: true,
             neighbourhood_smoothing: DEFAULT_SMOOTHING,
             min_rows_per_part: 30,
             threads: 0,

@@ -4,13 +4,16 @@ use chrono::NaiveDate;
 
 use super::split::{time_split, TimeSplit};
 use super::{Dataset, Design, TrainConfig, TrainError};
-use crate::features::FeatureSpace;
+use crate::features::{FeatureInput, FeatureSpace};
+use crate::metrics::age_band;
 
 /// The split and every standardised matrix used by [`super::fit_prepared`].
 ///
 /// `train` and `validation` use a feature space fitted on `train` alone (they
 /// choose the threshold). `final_train` and `test` use the final space, fitted
-/// on the rows of the final model: train + validation when refitting, else train.
+/// on the rows of the evaluated model: train + validation when refitting, else
+/// train. `served_space` and `served` are those of the served model: every row
+/// when `refit_on_all`, else the evaluated model's.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// Row indices and boundaries.
@@ -25,8 +28,33 @@ pub struct Prepared {
     pub final_train: Design,
     /// The test period.
     pub test: Design,
-    /// Hash of the final model's training records.
+    /// Who each test row is, for the per-group figures (same order as `test`).
+    pub test_groups: Vec<GroupKeys>,
+    /// The served model's feature space and rows (`None`: the evaluated model is served).
+    pub served: Option<(FeatureSpace, Design)>,
+    /// Hash of the served model's training records.
     pub data_hash: String,
+}
+
+/// The groups a row is reported in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupKeys {
+    /// "F" or "M".
+    pub gender: &'static str,
+    /// See [`crate::metrics::age_band`].
+    pub age_band: &'static str,
+    /// The neighbourhood, or "unknown".
+    pub neighbourhood: String,
+}
+
+impl GroupKeys {
+    fn of(input: &FeatureInput) -> Self {
+        Self {
+            gender: if input.female { "F" } else { "M" },
+            age_band: age_band(input.age),
+            neighbourhood: input.neighbourhood.clone().unwrap_or_else(|| "unknown".into()),
+        }
+    }
 }
 
 /// Splits by time and builds the matrices; checks each part is big enough and has both outcomes.
@@ -50,8 +78,17 @@ pub fn prepare(data: &Dataset<'_>, cfg: &TrainConfig) -> Result<Prepared, TrainE
         (space, train.clone(), split.train.clone())
     };
     let test = data.design(&final_space, &split.test);
-    let data_hash = data.hash(&final_rows);
-    Ok(Prepared { split, train, validation, final_space, final_train, test, data_hash })
+    let test_groups = split.test.iter().map(|&i| GroupKeys::of(&data.inputs[i])).collect();
+    let (served, served_rows) = if cfg.refit_on_all {
+        let rows: Vec<usize> = (0..data.records.len()).collect();
+        let space = data.fit_space(&rows, smoothing);
+        let design = data.design(&space, &rows);
+        (Some((space, design)), rows)
+    } else {
+        (None, final_rows)
+    };
+    let data_hash = data.hash(&served_rows);
+    Ok(Prepared { split, train, validation, final_space, final_train, test, test_groups, served, data_hash })
 }
 
 fn check_part(part: &'static str, rows: &[usize], labels: &[bool], needed: usize) -> Result<(), TrainError> {

@@ -29,6 +29,7 @@ impl TimeSplit {
             train: self.train.len() as u64,
             validation: self.validation.len() as u64,
             test: self.test.len() as u64,
+            served: 0,
         }
     }
 }
