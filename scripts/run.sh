@@ -25,6 +25,8 @@ fi
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@healthsphere.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin123}"
 cargo build --release --bins
 ./target/release/api create-admin
+# First run: a model trained on the shipped sample, so the first booking is predicted (with reasons).
+./target/release/api first-model data/noshow-sample.csv
 pids=()
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
 ./target/release/worker & pids+=($!)

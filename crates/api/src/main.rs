@@ -48,6 +48,7 @@ async fn run(command: Command, settings: settings::Settings) -> anyhow::Result<(
         Command::Serve => unreachable!("handled above"),
         Command::CreateAdmin { email, password, name } => println!("{}", cli::create_admin(&store, &email, &password, &name).await?),
         Command::Ingest { csv } => println!("{}", serde_json::to_string_pretty(&cli::ingest(&store, &csv).await?)?),
+        Command::FirstModel { csv } => println!("{}", cli::first_model(&store, &csv, &settings.artifacts_dir).await?),
         Command::Train { force } => println!("{}", serde_json::to_string_pretty(&cli::train(&store, &settings.artifacts_dir, force).await?)?),
     }
     Ok(())

@@ -1,6 +1,7 @@
-//! The `api` command line: `serve` (default), `create-admin`, `ingest`, `train`.
+//! The `api` command line: `serve` (default), `create-admin`, `ingest`, `train`, `first-model`.
 
 mod create_admin;
+mod first_model;
 mod ingest;
 mod train;
 
@@ -29,6 +30,11 @@ pub enum Command {
     },
     /// Ingest a raw appointments CSV into the history.
     Ingest { csv: PathBuf },
+    /// On a fresh install with no active model: ingest the CSV and train on it.
+    FirstModel {
+        #[arg(default_value = "data/noshow-sample.csv")]
+        csv: PathBuf,
+    },
     /// Train a model on the history now (without the worker).
     Train {
         #[arg(long)]
@@ -37,5 +43,6 @@ pub enum Command {
 }
 
 pub use create_admin::create_admin;
+pub use first_model::first_model;
 pub use ingest::ingest;
 pub use train::train;

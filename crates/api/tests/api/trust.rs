@@ -161,3 +161,19 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[tokio::test]
+async fn the_first_run_trains_on_the_shipped_sample_once() {
+    let app = spawn_app().await;
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/noshow-sample.csv");
+    let first = api::cli::first_model(&app.state.store, &sample, &app.iso_artifacts()).await.unwrap();
+    assert!(first.contains("trained and activated"), "{first}");
+    let again = api::cli::first_model(&app.state.store, &sample, &app.iso_artifacts()).await.unwrap();
+    assert!(again.contains("already active"), "{again}");
+    app.state.model.refresh(&app.state.store).await.unwrap();
+    let (_, doctor) = app.doctor("Dr First").await;
+    let patient = app.patient(&doctor, "Fay First").await;
+    let r = app.post("/api/appointments/", &doctor, json!({ "patientIdInput": patient, "appointmentDate": slot(2, "10:00") })).await;
+    assert_eq!(r.body["prediction"]["reasons"].as_array().map(Vec::len), Some(3), "{r:?}");
+    app.cleanup().await;
+}
