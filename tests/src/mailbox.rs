@@ -35,3 +35,14 @@ fn extract_code(text: &str) -> Option<String> {
     let code: String = rest.trim_start().chars().take(6).collect();
     (code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())).then_some(code)
 }
+
+/// The messages addressed to `to`, as raw text with quoted-printable soft line breaks joined.
+pub fn messages_to(maildir: &Path, to: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .filter(|t| t.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.to_ascii_lowercase().contains(&to.to_ascii_lowercase())))
+        .map(|t| t.replace("=\r\n", "").replace("=\n", ""))
+        .collect()
+}

@@ -14,5 +14,6 @@ mod ops;
 mod outbox;
 mod patients;
 mod scale;
+mod reminders;
 mod security;
 mod trust;

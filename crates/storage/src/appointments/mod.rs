@@ -7,6 +7,7 @@ pub mod analytics;
 mod doc;
 mod effects;
 mod reads;
+pub mod reminders;
 pub mod slots;
 mod writes;
 

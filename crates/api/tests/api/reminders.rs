@@ -1,0 +1,87 @@
+//! Automated reminders over real services: the clock is moved, two workers run
+//! the scheduler every second against one Redis and one SMTP sink, and each
+//! reminder arrives exactly once, in the clinic's local time, logged in the
+//! contact log; none for cancelled appointments, opted-out patients or
+//! patients without an e-mail address.
+
+use crate::helpers::{slot, spawn_app_with, TestApp};
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+use testkit::services::{PrivateRedis, PrivateSmtp};
+use testkit::{eventually, mailbox};
+
+const FAST: [(&str, &str); 4] =
+    [("JOB_REDISPATCH_SECONDS", "2"), ("JOB_LEASE_SECONDS", "4"), ("JOB_RELAY_INTERVAL_MS", "200"), ("REMINDER_TICK_SECONDS", "1")];
+
+async fn patient(app: &TestApp, token: &str, name: &str, email: Option<&str>, opt_out: bool) -> String {
+    let mut body = json!({ "fullName": name, "age": 40, "gender": "F", "remindersOptOut": opt_out });
+    if let Some(e) = email {
+        body["email"] = json!(e);
+    }
+    let r = app.post("/api/patients/", token, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+async fn book(app: &TestApp, token: &str, patient: &str, when: &str) -> String {
+    let r = app.post("/api/appointments/", token, json!({ "patientIdInput": patient, "appointmentDate": when })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn each_reminder_is_emailed_once_with_two_workers_and_never_when_it_should_not_be() {
+    let (redis, smtp) = (PrivateRedis::start(), PrivateSmtp::start());
+    let (redis_url, smtp_url) = (redis.url(), smtp.url());
+    let mut extra = vec![("REDIS_URL", redis_url.as_str()), ("SMTP_URL", smtp_url.as_str()), ("CLINIC_NAME", "Vila Clinic")];
+    extra.extend(FAST);
+    let app = spawn_app_with(&extra).await;
+    let (_, doctor) = app.doctor("Dr Remind").await;
+    let id = &app.iso.id;
+    let (ana, bia, cai) = (format!("ana-{id}@mail.test"), format!("bia-{id}@mail.test"), format!("cai-{id}@mail.test"));
+    let reminded = patient(&app, &doctor, "Ana Remind", Some(&ana), false).await;
+    let opted_out = patient(&app, &doctor, "Bia Optout", Some(&bia), true).await;
+    let cancelled = patient(&app, &doctor, "Cai Cancel", Some(&cai), false).await;
+    let no_email = patient(&app, &doctor, "Dora Nomail", None, false).await;
+    let when = slot(3, "10:00");
+    let appointment = book(&app, &doctor, &reminded, &when).await;
+    book(&app, &doctor, &opted_out, &slot(3, "11:00")).await;
+    let to_cancel = book(&app, &doctor, &cancelled, &slot(3, "12:00")).await;
+    book(&app, &doctor, &no_email, &slot(3, "13:00")).await;
+    let r = app.call(reqwest::Method::POST, &format!("/api/appointments/{to_cancel}/cancel/"), Some(&doctor), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let _first = app.start_worker();
+    let _second = app.start_worker();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(mailbox::count_to(&smtp.maildir, &ana), 0, "nothing is due three days ahead");
+
+    // Twelve hours before the appointment (clinic time is UTC here): the 24-hour reminder is due.
+    let start = Utc.from_utc_datetime(&NaiveDateTime::parse_from_str(&when, "%Y-%m-%dT%H:%M:%S").unwrap());
+    app.advance(start - chrono::Duration::hours(12) - app.clock_now());
+    let job_id = jobs::reminder_job_id(&appointment, 24);
+    let job = eventually(Duration::from_secs(20), || async { app.state.store.find_job(&job_id).await.ok().flatten() }).await;
+    let upcoming = app.state.store.upcoming_appointments(app.clock_now(), chrono::Duration::hours(24)).await.unwrap();
+    assert!(job.is_some(), "the scheduler writes the job: upcoming {upcoming:?} at {}", app.clock_now());
+    let arrived = eventually(Duration::from_secs(60), || async { Some(mailbox::count_to(&smtp.maildir, &ana)).filter(|n| *n >= 1) }).await;
+    let job = app.state.store.find_job(&job_id).await.unwrap();
+    assert_eq!(arrived, Some(1), "the reminder arrives: {job:?}");
+    // Both schedulers keep firing every second: still one message.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(mailbox::count_to(&smtp.maildir, &ana), 1, "sent exactly once");
+    for (who, address) in [("opted out", &bia), ("cancelled", &cai)] {
+        assert_eq!(mailbox::count_to(&smtp.maildir, address), 0, "no reminder when {who}");
+    }
+    let body = mailbox::messages_to(&smtp.maildir, &ana).join("\n");
+    assert!(body.contains("10:00") && body.contains("Vila Clinic") && body.contains("Ana Remind"), "{body}");
+
+    let contacts = app.get(&format!("/api/appointments/{appointment}/contacts/"), &doctor).await;
+    let log = contacts.body.as_array().cloned().unwrap_or_default();
+    assert_eq!(log.len(), 1, "{contacts:?}");
+    assert_eq!((log[0]["channel"].as_str(), log[0]["result"].as_str(), log[0]["reminderHours"].as_u64()), (Some("email"), Some("sent"), Some(24)));
+    let events = app.get(&format!("/api/appointments/{appointment}/events/"), &doctor).await;
+    assert!(events.body.to_string().contains("reminder"), "the reminder is in the audit trail: {events:?}");
+    app.cleanup().await;
+}
