@@ -7,6 +7,7 @@ pub mod appointment;
 pub mod auth;
 pub mod doctor;
 pub mod fields;
+pub mod outreach;
 pub mod page;
 pub mod patient;
 pub mod prediction;

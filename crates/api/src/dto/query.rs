@@ -263,3 +263,34 @@ impl RangeQuery {
         bounded_text("doctorId", self.doctor_id.as_deref())
     }
 }
+
+/// `GET /api/outreach/`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutreachQuery {
+    /// The clinic day (default: today in the clinic's time zone).
+    #[param(schema_with = fields::date)]
+    pub date: Option<String>,
+    /// Admins: one doctor's appointments (doctors always see their own).
+    #[serde(rename = "doctorId")]
+    #[param(rename = "doctorId", schema_with = fields::query_text)]
+    pub doctor_id: Option<String>,
+    #[param(schema_with = fields::page)]
+    pub page: Option<String>,
+    #[param(schema_with = fields::page_size)]
+    pub page_size: Option<String>,
+}
+
+impl OutreachQuery {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        PageQuery { page: self.page.clone(), page_size: self.page_size.clone() }.page()
+    }
+
+    pub fn date(&self) -> Result<Option<chrono::NaiveDate>, ApiError> {
+        date("date", self.date.as_deref())
+    }
+
+    pub fn doctor_id(&self) -> Result<Option<&str>, ApiError> {
+        bounded_text("doctorId", self.doctor_id.as_deref())
+    }
+}

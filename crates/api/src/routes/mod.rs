@@ -9,6 +9,7 @@ pub(crate) mod auth;
 pub(crate) mod doctors;
 pub(crate) mod health;
 pub(crate) mod models;
+pub(crate) mod outreach;
 pub(crate) mod patients;
 pub(crate) mod predictions;
 pub(crate) mod profile;
@@ -57,6 +58,7 @@ const API_MODULES: &[&[(&str, &str, Access)]] = &[
     predictions::ENDPOINTS,
     models::ENDPOINTS,
     analytics::ENDPOINTS,
+    outreach::ENDPOINTS,
     profile::ENDPOINTS,
 ];
 
@@ -83,6 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(predictions::configure)
                 .configure(models::configure)
                 .configure(analytics::configure)
+                .configure(outreach::configure)
                 .configure(profile::configure),
         )
         .default_service(web::to(not_found));

@@ -85,3 +85,47 @@ async fn each_reminder_is_emailed_once_with_two_workers_and_never_when_it_should
     assert!(events.body.to_string().contains("reminder"), "the reminder is in the audit trail: {events:?}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_worklist_orders_a_days_pending_appointments_by_risk_with_what_was_done() {
+    let app = spawn_app_with(&[]).await;
+    let (_, doctor) = app.doctor("Dr Worklist").await;
+    let (_, other) = app.doctor("Dr Elsewhere").await;
+    let unpredicted = patient(&app, &doctor, "Una Unscored", Some("una@mail.test"), false).await;
+    let day = slot(4, "08:00")[..10].to_string();
+    book(&app, &doctor, &unpredicted, &format!("{day}T08:00:00")).await;
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/noshow-sample.csv");
+    api::cli::first_model(&app.state.store, &sample, &app.iso_artifacts()).await.unwrap();
+    app.state.model.refresh(&app.state.store).await.unwrap();
+    let mut booked = Vec::new();
+    for (i, age) in [70u8, 19, 45].iter().enumerate() {
+        let r = app.post("/api/patients/", &doctor, json!({ "fullName": format!("Pat {i}"), "age": age, "gender": "F", "phone": "+55 27 99999-0000" })).await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        booked.push(book(&app, &doctor, &id, &format!("{day}T{:02}:00:00", 9 + i)).await);
+    }
+    let cancelled = booked[2].clone();
+    app.call(reqwest::Method::POST, &format!("/api/appointments/{cancelled}/cancel/"), Some(&doctor), None).await;
+    let contact = app.post(&format!("/api/appointments/{}/contacts/", booked[0]), &doctor, json!({ "channel": "phone", "result": "no_answer" })).await;
+    assert_eq!(contact.status, StatusCode::CREATED, "{contact:?}");
+
+    let list = app.get(&format!("/api/outreach/?date={day}"), &doctor).await;
+    assert_eq!(list.status, StatusCode::OK, "{list:?}");
+    let entries = list.body["entries"].as_array().unwrap().clone();
+    assert_eq!(list.body["total"], 3, "pending only: {list:?}");
+    let risks: Vec<Option<f64>> = entries.iter().map(|e| e["prediction"]["noShowProbability"].as_f64()).collect();
+    assert!(risks[..2].iter().all(Option::is_some) && risks[2].is_none(), "unpredicted last: {risks:?}");
+    assert!(risks[0] >= risks[1], "highest risk first: {risks:?}");
+    let first = entries.iter().find(|e| e["appointmentId"] == booked[0].as_str()).unwrap();
+    assert_eq!(first["patient"]["phone"], "+55 27 99999-0000");
+    assert_eq!(first["contacts"][0]["result"], "no_answer");
+    assert!(first["prediction"]["reasons"].as_array().is_some_and(|r| r.len() == 3) && first["prediction"]["band"].is_string());
+
+    let theirs = app.get(&format!("/api/outreach/?date={day}"), &other).await;
+    assert_eq!(theirs.body["total"], 0, "a doctor sees their own");
+    let all = app.get(&format!("/api/outreach/?date={day}"), &app.admin).await;
+    assert_eq!(all.body["total"], 3);
+    let paged = app.get(&format!("/api/outreach/?date={day}&page_size=1&page=2"), &doctor).await;
+    assert_eq!(paged.body["entries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app.get("/api/outreach/?date=2026-02-30", &doctor).await.status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}

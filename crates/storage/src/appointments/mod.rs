@@ -8,6 +8,7 @@ mod doc;
 mod effects;
 mod reads;
 pub mod reminders;
+pub mod worklist;
 pub mod slots;
 mod writes;
 
