@@ -33,6 +33,7 @@ use utoipa::OpenApi;
         crate::routes::models::list, crate::routes::models::train, crate::routes::models::job, crate::routes::models::activate, crate::routes::models::card,
         crate::routes::models::ingest,
         crate::routes::analytics::predictions, crate::routes::outreach::worklist,
+        crate::routes::analytics::capacity, crate::routes::audit::list,
         crate::routes::profile::get, crate::routes::profile::update, crate::routes::profile::change_password,
     ),
     components(schemas(crate::error::ErrorBody)),

@@ -294,3 +294,40 @@ impl OutreachQuery {
         bounded_text("doctorId", self.doctor_id.as_deref())
     }
 }
+
+/// `GET /api/admin/events/`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// Only this actor's events (a user id, or `system`).
+    #[param(schema_with = fields::query_text)]
+    pub actor: Option<String>,
+    /// From this clinic day (inclusive).
+    #[param(schema_with = fields::date)]
+    pub from: Option<String>,
+    /// Up to this clinic day (inclusive).
+    #[param(schema_with = fields::date)]
+    pub to: Option<String>,
+    #[param(schema_with = fields::page)]
+    pub page: Option<String>,
+    #[param(schema_with = fields::page_size)]
+    pub page_size: Option<String>,
+}
+
+impl EventQuery {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        PageQuery { page: self.page.clone(), page_size: self.page_size.clone() }.page()
+    }
+
+    pub fn actor(&self) -> Result<Option<&str>, ApiError> {
+        bounded_text("actor", self.actor.as_deref())
+    }
+
+    pub fn from(&self) -> Result<Option<chrono::NaiveDate>, ApiError> {
+        date("from", self.from.as_deref())
+    }
+
+    pub fn to(&self) -> Result<Option<chrono::NaiveDate>, ApiError> {
+        date("to", self.to.as_deref())
+    }
+}

@@ -5,6 +5,7 @@
 
 pub(crate) mod analytics;
 pub(crate) mod appointments;
+pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod doctors;
 pub(crate) mod health;
@@ -59,6 +60,7 @@ const API_MODULES: &[&[(&str, &str, Access)]] = &[
     models::ENDPOINTS,
     analytics::ENDPOINTS,
     outreach::ENDPOINTS,
+    audit::ENDPOINTS,
     profile::ENDPOINTS,
 ];
 
@@ -86,6 +88,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(models::configure)
                 .configure(analytics::configure)
                 .configure(outreach::configure)
+                .configure(audit::configure)
                 .configure(profile::configure),
         )
         .default_service(web::to(not_found));

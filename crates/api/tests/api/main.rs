@@ -14,6 +14,6 @@ mod ops;
 mod outbox;
 mod patients;
 mod scale;
-mod reminders;
+mod outreach;
 mod security;
 mod trust;

@@ -7,6 +7,7 @@ pub mod analytics;
 mod doc;
 mod effects;
 mod reads;
+pub mod capacity;
 pub mod reminders;
 pub mod worklist;
 pub mod slots;

@@ -1,4 +1,4 @@
-//! Automated reminders over real services: the clock is moved, two workers run
+//! The outreach loop over real services. Reminders: the clock is moved, two workers run
 //! the scheduler every second against one Redis and one SMTP sink, and each
 //! reminder arrives exactly once, in the clinic's local time, logged in the
 //! contact log; none for cancelled appointments, opted-out patients or
@@ -127,5 +127,44 @@ async fn the_worklist_orders_a_days_pending_appointments_by_risk_with_what_was_d
     let paged = app.get(&format!("/api/outreach/?date={day}&page_size=1&page=2"), &doctor).await;
     assert_eq!(paged.body["entries"].as_array().map(Vec::len), Some(1));
     assert_eq!(app.get("/api/outreach/?date=2026-02-30", &doctor).await.status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn capacity_sums_expected_attendances_per_doctor_and_day_and_events_are_listed_by_actor() {
+    let app = spawn_app_with(&[]).await;
+    let (doctor_id, doctor) = app.doctor("Dr Capacity").await;
+    let (_, other) = app.doctor("Dr Other").await;
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/noshow-sample.csv");
+    api::cli::first_model(&app.state.store, &sample, &app.iso_artifacts()).await.unwrap();
+    app.state.model.refresh(&app.state.store).await.unwrap();
+    let day = slot(5, "08:00")[..10].to_string();
+    let mut expected = 0.0;
+    for i in 0..3 {
+        let p = patient(&app, &doctor, &format!("Cap {i}"), None, false).await;
+        let r = app.post("/api/appointments/", &doctor, json!({ "patientIdInput": p, "appointmentDate": format!("{day}T{:02}:00:00", 9 + i) })).await;
+        expected += 1.0 - r.body["prediction"]["noShowProbability"].as_f64().unwrap();
+        if i == 2 {
+            let id = r.body["id"].as_str().unwrap();
+            app.call(reqwest::Method::POST, &format!("/api/appointments/{id}/cancel/"), Some(&doctor), None).await;
+            expected -= 1.0 - r.body["prediction"]["noShowProbability"].as_f64().unwrap();
+        }
+    }
+    let r = app.get(&format!("/api/analytics/capacity/?from={day}&to={day}"), &doctor).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let rows = r.body.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{r:?}");
+    assert_eq!((rows[0]["doctorId"].as_str(), rows[0]["date"].as_str(), rows[0]["booked"].as_u64()), (Some(doctor_id.as_str()), Some(day.as_str()), Some(2)));
+    assert!((rows[0]["expectedAttendances"].as_f64().unwrap() - expected).abs() < 1e-9, "{r:?} vs {expected}");
+    assert_eq!(app.get(&format!("/api/analytics/capacity/?from={day}&to={day}"), &other).await.body, json!([]), "scoped");
+    assert_eq!(app.get("/api/analytics/capacity/?from=yesterday", &doctor).await.status, StatusCode::BAD_REQUEST);
+
+    let events = app.get("/api/admin/events/?actor=system", &app.admin).await;
+    assert_eq!(events.status, StatusCode::OK, "{events:?}");
+    let mine = app.get(&format!("/api/admin/events/?actor={doctor_id}"), &app.admin).await;
+    let kinds: Vec<&str> = mine.body.as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"booked") && kinds.contains(&"cancel"), "{kinds:?}");
+    assert!(mine.body.as_array().unwrap().iter().all(|e| e["actor"] == doctor_id.as_str()));
+    assert_eq!(app.get("/api/admin/events/", &doctor).await.status, StatusCode::FORBIDDEN, "admins only");
     app.cleanup().await;
 }
