@@ -168,3 +168,38 @@ async fn capacity_sums_expected_attendances_per_doctor_and_day_and_events_are_li
     assert_eq!(app.get("/api/admin/events/", &doctor).await.status, StatusCode::FORBIDDEN, "admins only");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn bookings_reminders_and_today_follow_the_clinic_zone_across_a_daylight_saving_change() {
+    let (redis, smtp) = (PrivateRedis::start(), PrivateSmtp::start());
+    let (redis_url, smtp_url) = (redis.url(), smtp.url());
+    let mut extra = vec![("REDIS_URL", redis_url.as_str()), ("SMTP_URL", smtp_url.as_str()), ("CLINIC_TIMEZONE", "Europe/Lisbon")];
+    extra.extend(FAST);
+    let app = spawn_app_with(&extra).await;
+    // Lisbon moves from UTC+0 to UTC+1 at 01:00 UTC on Sunday 2027-03-28.
+    let at = |s: &str| Utc.from_utc_datetime(&NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap());
+    app.advance(at("2027-03-27T23:30:00") - app.clock_now());
+    let (_, doctor) = app.doctor("Dr Lisboa").await;
+    let email = format!("dst-{}@mail.test", app.iso.id);
+    let p = patient(&app, &doctor, "Dina Daylight", Some(&email), false).await;
+    // Booked in winter time for a summer-time morning: stored and echoed as the wall clock.
+    let id = book(&app, &doctor, &p, "2027-03-29T10:00:00").await;
+    let read = app.get(&format!("/api/appointments/{id}/"), &doctor).await;
+    assert!(read.body["appointmentDate"].as_str().unwrap().starts_with("2027-03-29T10:00"), "{read:?}");
+    // "Today" is the clinic's day: 23:30 UTC on the 27th is still the 27th in Lisbon (UTC+0).
+    let today = app.get("/api/outreach/", &doctor).await;
+    assert_eq!(today.body["date"], "2027-03-27", "{today:?}");
+
+    let _worker = app.start_worker();
+    // 10:00 WEST is 09:00 UTC: the 24-hour reminder is due at 09:00 UTC on the 28th, after the change.
+    app.advance(at("2027-03-28T08:50:00") - app.clock_now());
+    assert_eq!(app.get("/api/outreach/", &doctor).await.body["date"], "2027-03-28");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(mailbox::count_to(&smtp.maildir, &email), 0, "not due at 09:50 local: 24 h before is 10:00 local");
+    app.advance(at("2027-03-28T09:01:00") - app.clock_now());
+    let arrived = eventually(Duration::from_secs(60), || async { Some(mailbox::count_to(&smtp.maildir, &email)).filter(|n| *n >= 1) }).await;
+    assert_eq!(arrived, Some(1));
+    let body = mailbox::messages_to(&smtp.maildir, &email).join("\n");
+    assert!(body.contains("10:00") && body.contains("Europe/Lisbon"), "the reminder gives the clinic's wall-clock time: {body}");
+    app.cleanup().await;
+}
