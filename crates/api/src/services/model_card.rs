@@ -27,9 +27,15 @@ pub struct FactorCard {
     pub meaning: String,
     /// Examples of the reason words this factor produces.
     pub reason_words: Vec<String>,
-    /// (feature, coefficient on the standardised feature).
-    #[schema(value_type = Vec<Object>)]
-    pub features: Vec<(String, f64)>,
+    pub features: Vec<FeatureWeight>,
+}
+
+/// A feature and its coefficient on the standardised feature.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureWeight {
+    pub name: String,
+    pub coefficient: f64,
 }
 
 /// The model card of one version.
@@ -103,7 +109,7 @@ impl ModelCard {
                     .iter()
                     .zip(&model.coefficients)
                     .filter(|(name, _)| FEATURE_NAMES.contains(&name.as_str()) && family_of(name) == family)
-                    .map(|(name, c)| (name.clone(), *c))
+                    .map(|(name, c)| FeatureWeight { name: name.clone(), coefficient: *c })
                     .collect(),
             })
             .filter(|f| !f.features.is_empty())

@@ -203,3 +203,50 @@ async fn bookings_reminders_and_today_follow_the_clinic_zone_across_a_daylight_s
     assert!(body.contains("10:00") && body.contains("Europe/Lisbon"), "the reminder gives the clinic's wall-clock time: {body}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn outcomes_wait_for_the_start_and_corrections_keep_score_and_history_consistent() {
+    let app = spawn_app_with(&[]).await;
+    let (_, doctor) = app.doctor("Dr Outcome").await;
+    let p = patient(&app, &doctor, "Otto Outcome", None, false).await;
+    let when = slot(1, "14:30");
+    let id = book(&app, &doctor, &p, &when).await;
+    let path = format!("/api/appointments/{id}/");
+    // 14:11 for a 14:30 appointment: refused with a clear 400.
+    let start = Utc.from_utc_datetime(&NaiveDateTime::parse_from_str(&when, "%Y-%m-%dT%H:%M:%S").unwrap());
+    app.advance(start - chrono::Duration::minutes(19) - app.clock_now());
+    let early = app.patch(&path, &doctor, json!({ "showedUp": true, "wasLate": false })).await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST, "{early:?}");
+    assert!(early.body["error"].as_str().unwrap().contains("not started"), "{early:?}");
+    app.advance(chrono::Duration::minutes(40));
+    let done = app.patch(&path, &doctor, json!({ "showedUp": true, "wasLate": false })).await;
+    assert_eq!(done.status, StatusCode::OK, "{done:?}");
+    let prediction = done.body["prediction"].clone();
+
+    // The doctor corrects a mis-click within 24 hours, with a reason.
+    let corrections = format!("/api/appointments/{id}/correct-outcome/");
+    let bare = app.post(&corrections, &doctor, json!({ "showedUp": false })).await;
+    assert_eq!(bare.status, StatusCode::BAD_REQUEST, "a reason is required: {bare:?}");
+    let fixed = app.post(&corrections, &doctor, json!({ "showedUp": false, "wasLate": false, "reason": "clicked the wrong row" })).await;
+    assert_eq!(fixed.status, StatusCode::OK, "{fixed:?}");
+    assert_eq!((fixed.body["showedUp"].as_bool(), fixed.body["prediction"].clone()), (Some(false), prediction.clone()), "the prediction is never touched");
+    let history = app.state.store.patient_history(&p).await.unwrap();
+    assert_eq!(history.len(), 1, "corrected in place, not counted twice: {history:?}");
+    assert!(history[0].no_show);
+    let patient_now = app.get(&format!("/api/patients/{p}/"), &doctor).await;
+    assert_eq!(patient_now.body["attendanceScore"], 0, "one visit, missed: {patient_now:?}");
+
+    // After 24 hours only an admin may correct.
+    app.advance(chrono::Duration::hours(25));
+    let late = app.post(&corrections, &doctor, json!({ "showedUp": true, "wasLate": true, "reason": "patient came late after all" })).await;
+    assert_eq!(late.status, StatusCode::FORBIDDEN, "{late:?}");
+    let admin = app.post(&corrections, &app.admin, json!({ "showedUp": true, "wasLate": true, "reason": "front desk confirmed" })).await;
+    assert_eq!(admin.status, StatusCode::OK, "{admin:?}");
+    let history = app.state.store.patient_history(&p).await.unwrap();
+    assert_eq!((history.len(), history[0].no_show), (1, false));
+    let events = app.get(&format!("/api/appointments/{id}/events/"), &app.admin).await;
+    let kinds: Vec<&str> = events.body.as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "correction").count(), 2, "{kinds:?}");
+    assert!(kinds.contains(&"outcome") && kinds.contains(&"booked"), "{kinds:?}");
+    app.cleanup().await;
+}
