@@ -126,3 +126,42 @@ async fn the_worker_serves_its_metrics_on_the_configured_host_only() {
     assert!(http.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.is_err(), "not on every interface");
     iso.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_reminder_is_emailed_once_across_a_worker_killed_mid_schedule_and_two_workers() {
+    let fast = [("JOB_LEASE_SECONDS", "3"), ("JOB_REDISPATCH_SECONDS", "2"), ("JOB_RELAY_INTERVAL_MS", "200"), ("REMINDER_TICK_SECONDS", "1")];
+    let mut stack = Stack::start(&fast).await;
+    let admin = stack.admin_token().await;
+    let (status, doctor) =
+        stack.post("/api/admin/doctors/", Some(&admin), json!({ "full_name": "Dr Killed", "email": stack.doctor_email(), "password": "doctor-pass-1" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{doctor}");
+    let email = format!("reminded-{}@mail.test", stack.iso.id);
+    let (status, patient) = stack.post("/api/patients/", Some(&admin), json!({ "fullName": "Rita Reminded", "age": 50, "gender": "F", "email": email })).await;
+    assert_eq!(status, StatusCode::CREATED, "{patient}");
+    // Twenty hours ahead (the clinic runs on UTC here): the 24-hour reminder is due at once.
+    let when = (chrono::Utc::now() + chrono::Duration::hours(20)).format("%Y-%m-%dT%H:00:00").to_string();
+    let doctor_id = [&doctor["id"], &doctor["doctor"]["id"], &doctor["user"]["id"]].into_iter().find(|v| v.is_string()).cloned();
+    let body = json!({ "patientIdInput": patient["id"], "appointmentDate": when, "doctorId": doctor_id.expect("doctor id") });
+    let (status, booked) = stack.post("/api/appointments/", Some(&admin), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let job = format!("reminder:{}:24", booked["id"].as_str().unwrap());
+
+    // Killed as soon as its scheduler has written the job: sent or not, the job is there.
+    let written = eventually(Duration::from_secs(30), || async {
+        let (status, _) = stack.get(&format!("/api/admin/models/jobs/{job}/"), &admin).await;
+        (status == StatusCode::OK).then_some(())
+    })
+    .await;
+    assert!(written.is_some(), "the scheduler wrote the reminder job");
+    stack.worker.take().unwrap().kill();
+    stack.worker = Some(Running::start("worker", &[], &stack.env));
+    let _second = Running::start("worker", &[], &stack.env);
+    let maildir = stack.iso.services.maildir.clone();
+    let arrived = eventually(Duration::from_secs(60), || async { Some(testkit::mailbox::count_to(&maildir, &email)).filter(|n| *n >= 1) }).await;
+    assert_eq!(arrived, Some(1), "the reminder arrives");
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(testkit::mailbox::count_to(&maildir, &email), 1, "exactly once, with two schedulers running and a lease expired");
+    let (_, done) = stack.get(&format!("/api/admin/models/jobs/{job}/"), &admin).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    stack.iso.cleanup().await;
+}
