@@ -96,8 +96,9 @@ fn solve(mut h: [[f64; 3]; 3], mut g: [f64; 3]) -> Option<[f64; 3]> {
         g.swap(col, pivot);
         for row in col + 1..3 {
             let factor = h[row][col] / h[col][col];
-            for k in col..3 {
-                h[row][k] -= factor * h[col][k];
+            let pivot_row = h[col];
+            for (value, pivot) in h[row].iter_mut().zip(pivot_row).skip(col) {
+                *value -= factor * pivot;
             }
             g[row] -= factor * g[col];
         }
