@@ -77,15 +77,24 @@ impl Relay {
         self.wake.notify_one();
     }
 
-    /// One round; database errors end it early (the next round retries).
+    /// One round. Each repair step runs on its own, so one failing step
+    /// (the database briefly down, one bad record) never holds back the
+    /// pushes; a database error in the pushes ends the round (the next retries).
     pub async fn round(&self) -> Result<RoundStats, storage::StorageError> {
         let now = Utc::now();
-        let mut stats = RoundStats {
-            moved_from_accounts: self.store.flush_embedded_jobs("users", None, now - Duration::seconds(5)).await?,
-            requeued: self.store.recover_expired_leases(now).await?,
-            failed_stale: self.store.fail_stale_jobs(now, self.config.max_age).await?,
-            ..RoundStats::default()
-        };
+        let mut stats = RoundStats::default();
+        match self.store.flush_embedded_jobs("users", None, now - Duration::seconds(5)).await {
+            Ok(moved) => stats.moved_from_accounts = moved,
+            Err(err) => tracing::warn!(error = %err, "job relay: moving jobs out of accounts failed; retrying next round"),
+        }
+        match self.store.recover_expired_leases(now).await {
+            Ok((requeued, failed)) => (stats.requeued, stats.failed_stale) = (requeued, failed),
+            Err(err) => tracing::warn!(error = %err, "job relay: recovering expired claims failed; retrying next round"),
+        }
+        match self.store.fail_stale_jobs(now, self.config.max_age).await {
+            Ok(failed) => stats.failed_stale += failed,
+            Err(err) => tracing::warn!(error = %err, "job relay: failing stale jobs failed; retrying next round"),
+        }
         for _ in 0..MAX_PUSHES {
             let Some(job) = self.store.claim_dispatch(Utc::now(), self.config.redispatch_after).await? else { break };
             match self.queues.push(&job.queue, &job.id).await {

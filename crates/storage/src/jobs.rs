@@ -10,6 +10,11 @@
 //! - a worker claims a job with a lease before running it ([`Store::claim_job`]),
 //!   so a job delivered twice runs once, and a job whose worker died is run
 //!   again once its lease has expired ([`Store::recover_expired_leases`]);
+//! - every claim carries a fresh token: renewing the lease, reporting progress
+//!   and recording the result only count for the claim that holds the job, so
+//!   a worker that lost its lease (stalled, cut off from the database) can
+//!   neither extend nor overwrite the run that replaced it;
+//! - a job whose worker died [`MAX_ATTEMPTS`] times is failed, not run forever;
 //! - retries are scheduled here, not in Redis ([`Store::retry_job_later`]);
 //! - a job that no worker could run for a day is failed with a reason
 //!   ([`Store::fail_stale_jobs`]).
@@ -33,6 +38,7 @@ pub enum JobState {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 struct Dispatch {
     /// When the relay should (re)push the job if it is still queued.
     next_at: BsonDateTime,
@@ -41,21 +47,43 @@ struct Dispatch {
     last_sent_at: Option<BsonDateTime>,
 }
 
+impl Default for Dispatch {
+    /// Records written before the outbox existed are due at once.
+    fn default() -> Self {
+        Self { next_at: BsonDateTime::from_millis(0), sends: 0, last_sent_at: None }
+    }
+}
+
+/// A job whose worker stopped while running it this many times is failed
+/// (a job that crashes its worker must not take every worker down in turn).
+pub const MAX_ATTEMPTS: u32 = 10;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct JobDoc {
     #[serde(rename = "_id")]
     id: String,
     kind: String,
+    // Defaults: records written before the outbox lack these; they read, and fail with a reason.
+    #[serde(default)]
     queue: String,
     /// The job's arguments, as JSON.
+    #[serde(default)]
     payload: String,
     state: JobState,
     progress: u8,
     message: Option<String>,
     result: Option<String>,
     requested_by: Option<String>,
+    #[serde(default)]
     dispatch: Dispatch,
     lease_until: Option<BsonDateTime>,
+    /// The token of the claim that holds the job while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    claim: Option<String>,
+    /// A retry is not claimed before this (a stale copy in Redis must wait too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_before: Option<BsonDateTime>,
+    #[serde(default)]
     attempts: u32,
     created_at: BsonDateTime,
     updated_at: BsonDateTime,
@@ -86,14 +114,30 @@ pub struct JobRecord {
     pub result: Option<serde_json::Value>,
     pub requested_by: Option<String>,
     pub attempts: u32,
+    /// The claim under which this copy runs (set by [`Store::claim_job`]).
+    pub claim: Option<JobClaim>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Proof of holding a running job: its id and the token of the claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobClaim {
+    pub job_id: String,
+    pub token: String,
+}
+
+impl JobClaim {
+    /// The filter matching the job only while this claim holds it.
+    fn held(&self) -> Document {
+        doc! { "_id": &self.job_id, "state": "running", "claim": &self.token }
+    }
 }
 
 impl From<JobDoc> for JobRecord {
     fn from(d: JobDoc) -> Self {
         Self {
-            id: d.id,
+            id: d.id.clone(),
             kind: d.kind,
             queue: d.queue,
             payload: serde_json::from_str(&d.payload).unwrap_or(serde_json::Value::Null),
@@ -103,6 +147,7 @@ impl From<JobDoc> for JobRecord {
             result: d.result.and_then(|r| serde_json::from_str(&r).ok()),
             requested_by: d.requested_by,
             attempts: d.attempts,
+            claim: d.claim.map(|token| JobClaim { job_id: d.id.clone(), token }),
             created_at: from_bson_time(d.created_at),
             updated_at: from_bson_time(d.updated_at),
         }
@@ -124,6 +169,8 @@ impl NewJob {
             requested_by: self.requested_by.clone(),
             dispatch: Dispatch { next_at: now, sends: 0, last_sent_at: None },
             lease_until: None,
+            claim: None,
+            not_before: None,
             attempts: 0,
             created_at: now,
             updated_at: now,
@@ -201,79 +248,106 @@ impl Store {
         Ok(taken.map(JobRecord::from))
     }
 
-    /// A push failed (Redis down): try again soon.
+    /// A push failed (Redis down): try again soon. The failed push does not
+    /// count as a send, so an outage does not stretch the later re-push delays.
     pub async fn dispatch_failed(&self, id: &str, retry_at: DateTime<Utc>) -> Result<()> {
         self.jobs()
-            .update_one(doc! { "_id": id, "state": "queued" }, doc! { "$set": { "dispatch.next_at": to_bson_time(retry_at) } })
+            .update_one(
+                doc! { "_id": id, "state": "queued", "dispatch.sends": { "$gt": 0 } },
+                doc! { "$set": { "dispatch.next_at": to_bson_time(retry_at) }, "$inc": { "dispatch.sends": -1 } },
+            )
             .await?;
         Ok(())
     }
 
-    /// Claims a job for running. `None` when it is finished, or running under
-    /// another worker's unexpired lease: the caller then does nothing.
+    /// Claims a job for running, under a new claim token. `None` when it is
+    /// finished, running under another worker's unexpired lease, or waiting
+    /// out a retry delay: the caller then does nothing.
     pub async fn claim_job(&self, id: &str, now: DateTime<Utc>, lease: Duration) -> Result<Option<JobRecord>> {
         let now_b = to_bson_time(now);
         let claimable = doc! {
             "_id": id,
-            "$or": [ { "state": "queued" }, { "state": "running", "lease_until": { "$lt": now_b } } ],
+            "$or": [
+                { "state": "queued", "$or": [ { "not_before": null }, { "not_before": { "$lte": now_b } } ] },
+                { "state": "running", "lease_until": { "$lt": now_b } },
+            ],
         };
         let update = doc! {
-            "$set": { "state": "running", "lease_until": to_bson_time(now + lease), "updated_at": now_b },
+            "$set": {
+                "state": "running", "lease_until": to_bson_time(now + lease), "updated_at": now_b,
+                "claim": uuid::Uuid::new_v4().simple().to_string(),
+            },
+            "$unset": { "not_before": "" },
             "$inc": { "attempts": 1 },
         };
         let claimed = self.jobs().find_one_and_update(claimable, update).return_document(ReturnDocument::After).await?;
         Ok(claimed.map(JobRecord::from))
     }
 
-    /// Extends a running job's lease (long jobs call this while they work).
-    pub async fn renew_lease(&self, id: &str, until: DateTime<Utc>) -> Result<()> {
-        self.jobs()
-            .update_one(doc! { "_id": id, "state": "running" }, doc! { "$set": { "lease_until": to_bson_time(until) } })
-            .await?;
-        Ok(())
+    /// Extends a running job's lease; false when the claim no longer holds
+    /// the job (its lease expired and another run took it over).
+    pub async fn renew_lease(&self, claim: &JobClaim, until: DateTime<Utc>) -> Result<bool> {
+        let result = self.jobs().update_one(claim.held(), doc! { "$set": { "lease_until": to_bson_time(until) } }).await?;
+        Ok(result.matched_count > 0)
     }
 
-    pub async fn update_job_progress(&self, id: &str, progress: u8, message: Option<&str>) -> Result<()> {
+    pub async fn update_job_progress(&self, claim: &JobClaim, progress: u8, message: Option<&str>) -> Result<()> {
         let set = doc! { "progress": i32::from(progress), "message": message, "updated_at": to_bson_time(Utc::now()) };
-        self.jobs().update_one(doc! { "_id": id, "state": "running" }, doc! { "$set": set }).await?;
+        self.jobs().update_one(claim.held(), doc! { "$set": set }).await?;
         Ok(())
     }
 
     /// Puts a claimed job back in the queue, to be pushed again at `at` (a
-    /// transient failure: SMTP or a database down).
-    pub async fn retry_job_later(&self, id: &str, at: DateTime<Utc>, message: &str) -> Result<()> {
+    /// transient failure: SMTP or a database down). False when the claim had
+    /// lost the job already (nothing changes).
+    pub async fn retry_job_later(&self, claim: &JobClaim, at: DateTime<Utc>, message: &str) -> Result<bool> {
+        let at = to_bson_time(at);
         let set = doc! {
-            "state": "queued", "message": message, "dispatch.next_at": to_bson_time(at),
-            "updated_at": to_bson_time(Utc::now()),
+            "state": "queued", "message": message, "dispatch.next_at": at, "dispatch.sends": 0,
+            "not_before": at, "updated_at": to_bson_time(Utc::now()),
         };
-        self.jobs().update_one(doc! { "_id": id }, doc! { "$set": set, "$unset": { "lease_until": "" } }).await?;
-        Ok(())
+        let result = self.jobs().update_one(claim.held(), doc! { "$set": set, "$unset": { "lease_until": "", "claim": "" } }).await?;
+        Ok(result.matched_count > 0)
     }
 
-    pub async fn finish_job(&self, id: &str, state: JobState, message: Option<&str>, result: &serde_json::Value) -> Result<()> {
+    /// Records a claimed job's result; false when the claim had lost the job.
+    pub async fn finish_job(&self, claim: &JobClaim, state: JobState, message: Option<&str>, result: &serde_json::Value) -> Result<bool> {
         let state = mongodb::bson::to_bson(&state)?;
         let set = doc! {
             "state": state, "progress": 100, "message": message,
             "result": result.to_string(), "updated_at": to_bson_time(Utc::now()),
         };
-        self.jobs().update_one(doc! { "_id": id }, doc! { "$set": set, "$unset": { "lease_until": "" } }).await?;
-        Ok(())
+        let result = self.jobs().update_one(claim.held(), doc! { "$set": set, "$unset": { "lease_until": "" } }).await?;
+        Ok(result.matched_count > 0)
     }
 
-    /// Jobs whose worker died (lease expired) go back to the queue for an immediate push.
-    pub async fn recover_expired_leases(&self, now: DateTime<Utc>) -> Result<u64> {
+    /// Jobs whose worker died (lease expired) go back to the queue for an
+    /// immediate push; those that already stopped [`MAX_ATTEMPTS`] workers
+    /// are failed with the reason. Returns (requeued, failed).
+    pub async fn recover_expired_leases(&self, now: DateTime<Utc>) -> Result<(u64, u64)> {
         let now = to_bson_time(now);
-        let result = self
+        let expired = doc! { "state": "running", "lease_until": { "$lt": now } };
+        let mut exhausted = expired.clone();
+        exhausted.insert("attempts", doc! { "$gte": MAX_ATTEMPTS });
+        let message = format!("the worker running it stopped {MAX_ATTEMPTS} times; request it again");
+        let failed = self
             .jobs()
             .update_many(
-                doc! { "state": "running", "lease_until": { "$lt": now } },
+                exhausted,
+                doc! { "$set": { "state": "failed", "message": message, "updated_at": now }, "$unset": { "lease_until": "", "claim": "" } },
+            )
+            .await?;
+        let requeued = self
+            .jobs()
+            .update_many(
+                expired,
                 doc! {
-                    "$set": { "state": "queued", "dispatch.next_at": now, "message": "the worker running it stopped; queued again" },
-                    "$unset": { "lease_until": "" },
+                    "$set": { "state": "queued", "dispatch.next_at": now, "dispatch.sends": 0, "message": "the worker running it stopped; queued again" },
+                    "$unset": { "lease_until": "", "claim": "" },
                 },
             )
             .await?;
-        Ok(result.modified_count)
+        Ok((requeued.modified_count, failed.modified_count))
     }
 
     /// Jobs queued for longer than `max_age` are failed, with the reason.
@@ -306,7 +380,14 @@ impl Store {
             let holder = cursor.deserialize_current()?;
             let Ok(pending) = holder.get_array("pending_jobs") else { continue };
             for job in pending.iter().filter_map(Bson::as_document) {
-                let job: JobDoc = mongodb::bson::from_document(job.clone())?;
+                let job: JobDoc = match mongodb::bson::from_document(job.clone()) {
+                    Ok(job) => job,
+                    Err(err) => {
+                        // One unreadable entry must not hold back the others (nor any push).
+                        tracing::warn!(collection, error = %err, "skipping an unreadable embedded job");
+                        continue;
+                    }
+                };
                 match crate::docs::insert_checked(self, COLLECTION, &job).await {
                     Ok(()) | Err(StorageError::Duplicate { .. }) => {}
                     Err(err) => return Err(err),

@@ -9,7 +9,7 @@ use crate::WorkerState;
 use apalis::prelude::{BoxDynError, Data};
 use chrono::{Duration, Utc};
 use jobs::JobRef;
-use storage::jobs::{JobRecord, JobState};
+use storage::jobs::{JobClaim, JobRecord, JobState};
 
 /// What a handler decided.
 pub enum Outcome {
@@ -47,46 +47,96 @@ pub async fn run(job: JobRef, state: Data<WorkerState>) -> Result<(), BoxDynErro
             return Ok(());
         }
     };
+    let Some(claim) = claimed.claim.clone() else {
+        tracing::warn!(job_id = %claimed.id, "claimed job carries no claim token; leaving it to its lease");
+        return Ok(());
+    };
     let started = std::time::Instant::now();
-    let renewer = renew_while_running(state.store.clone(), claimed.id.clone(), lease);
-    let outcome = handlers::handle(&claimed, &state).await;
-    renewer.abort();
+    let outcome = {
+        // Dropped with the handler, whether it returns, fails or panics.
+        let _renewer = Renewer::start(state.store.clone(), claim.clone(), lease);
+        handlers::handle(&claimed, &state).await
+    };
     let queue = claimed.queue.clone();
     metrics::histogram!("worker_job_seconds", "queue" => queue.clone()).record(started.elapsed().as_secs_f64());
-    let recorded = match outcome {
-        Outcome::Done(result) => {
-            metrics::counter!("worker_jobs_total", "queue" => queue, "outcome" => "succeeded").increment(1);
-            state.store.finish_job(&claimed.id, JobState::Succeeded, None, &result).await
-        }
-        Outcome::Failed(reason) => {
-            tracing::warn!(job_id = %claimed.id, kind = %claimed.kind, %reason, "job failed");
-            metrics::counter!("worker_jobs_total", "queue" => queue, "outcome" => "failed").increment(1);
-            state.store.finish_job(&claimed.id, JobState::Failed, Some(&reason), &serde_json::Value::Null).await
-        }
-        Outcome::Retry { reason, after } => {
-            tracing::warn!(job_id = %claimed.id, kind = %claimed.kind, attempt = claimed.attempts, retry_in_s = after.num_seconds(), "job will be retried");
-            metrics::counter!("worker_jobs_total", "queue" => queue, "outcome" => "retried").increment(1);
-            state.store.retry_job_later(&claimed.id, Utc::now() + after, &format!("retrying: {reason}")).await
-        }
+    let label = match &outcome {
+        Outcome::Done(_) => "succeeded",
+        Outcome::Failed(_) => "failed",
+        Outcome::Retry { .. } => "retried",
     };
-    if let Err(err) = recorded {
-        // The claim expires and the relay queues the job again: nothing is lost.
-        tracing::warn!(job_id = %claimed.id, error = %err, "could not record the job's result");
+    metrics::counter!("worker_jobs_total", "queue" => queue, "outcome" => label).increment(1);
+    match &outcome {
+        Outcome::Failed(reason) => tracing::warn!(job_id = %claimed.id, kind = %claimed.kind, %reason, "job failed"),
+        Outcome::Retry { after, .. } => {
+            tracing::warn!(job_id = %claimed.id, kind = %claimed.kind, attempt = claimed.attempts, retry_in_s = after.num_seconds(), "job will be retried");
+        }
+        Outcome::Done(_) => {}
     }
+    record(&state.store, &claim, &outcome).await;
     Ok(())
 }
 
-/// Extends the claim every third of the lease until aborted.
-fn renew_while_running(store: storage::Store, id: String, lease: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(20));
-        loop {
-            tokio::time::sleep(every).await;
-            if let Err(err) = store.renew_lease(&id, Utc::now() + lease).await {
-                tracing::warn!(job_id = %id, error = %err, "could not renew the job's claim");
+/// How long to keep trying to record a result while the database is unreachable.
+const RECORD_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Records what the handler decided, retrying for a while when the database
+/// is unreachable: a job that did its work (an e-mail sent) and then failed to
+/// say so would run again once its lease expired.
+async fn record(store: &storage::Store, claim: &JobClaim, outcome: &Outcome) {
+    let deadline = std::time::Instant::now() + RECORD_FOR;
+    let mut pause = std::time::Duration::from_millis(200);
+    loop {
+        let recorded = match outcome {
+            Outcome::Done(result) => store.finish_job(claim, JobState::Succeeded, None, result).await,
+            Outcome::Failed(reason) => store.finish_job(claim, JobState::Failed, Some(reason), &serde_json::Value::Null).await,
+            Outcome::Retry { reason, after } => store.retry_job_later(claim, Utc::now() + *after, &format!("retrying: {reason}")).await,
+        };
+        match recorded {
+            Ok(true) => return,
+            Ok(false) => {
+                tracing::warn!(job_id = %claim.job_id, "the job's claim expired while it ran; its result was not recorded (another run holds it)");
+                return;
+            }
+            Err(err) if err.is_unavailable() && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(err) => {
+                // The claim expires and the relay queues the job again: nothing is lost.
+                tracing::warn!(job_id = %claim.job_id, error = %err, "could not record the job's result");
+                return;
             }
         }
-    })
+    }
+}
+
+/// Extends the claim every third of the lease while the handler runs; the
+/// task is aborted when this guard is dropped.
+struct Renewer(tokio::task::JoinHandle<()>);
+
+impl Renewer {
+    fn start(store: storage::Store, claim: JobClaim, lease: Duration) -> Self {
+        Self(tokio::spawn(async move {
+            let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(20));
+            loop {
+                tokio::time::sleep(every).await;
+                match store.renew_lease(&claim, Utc::now() + lease).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::warn!(job_id = %claim.job_id, "the job's claim was lost (lease expired); its result will not be recorded");
+                        return;
+                    }
+                    Err(err) => tracing::warn!(job_id = %claim.job_id, error = %err, "could not renew the job's claim"),
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewer {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]

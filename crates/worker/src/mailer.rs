@@ -25,6 +25,9 @@ pub struct Letter {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// A stable `Message-ID` (without the angle brackets) for a message that
+    /// stands for one fact, so a copy sent twice is recognisable as the same message.
+    pub message_id: Option<String>,
 }
 
 #[derive(Clone)]
@@ -41,12 +44,15 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        self.deliver(Letter { to: to.into(), subject: subject.into(), text: body, html: None }).await
+        self.deliver(Letter { to: to.into(), subject: subject.into(), text: body, html: None, message_id: None }).await
     }
 
     pub async fn deliver(&self, letter: Letter) -> Result<(), MailError> {
         let to: Mailbox = letter.to.parse().map_err(|_| MailError::Permanent("invalid recipient address".into()))?;
-        let builder = Message::builder().from(self.from.clone()).to(to).subject(letter.subject);
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(letter.subject);
+        if let Some(id) = letter.message_id {
+            builder = builder.message_id(Some(format!("<{id}>")));
+        }
         let message = match letter.html {
             None => builder.header(ContentType::TEXT_PLAIN).body(letter.text),
             Some(html) => builder.multipart(MultiPart::alternative().singlepart(SinglePart::plain(letter.text)).singlepart(SinglePart::html(html))),

@@ -1,6 +1,7 @@
 //! Job progress from synchronous callbacks, written to the `jobs` record by a
 //! background task so the pipeline never waits on the database to report.
 
+use storage::jobs::JobClaim;
 use storage::Store;
 use tokio::sync::mpsc;
 
@@ -10,11 +11,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn start(store: Store, job_id: String) -> Self {
+    /// Reports for the run holding `claim` (a run that lost its claim writes nothing).
+    pub fn start(store: Store, claim: Option<JobClaim>) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<(u8, String)>();
         let writer = tokio::spawn(async move {
             while let Some((percent, step)) = rx.recv().await {
-                if let Err(err) = store.update_job_progress(&job_id, percent, Some(&step)).await {
+                let Some(claim) = &claim else { continue };
+                if let Err(err) = store.update_job_progress(claim, percent, Some(&step)).await {
                     tracing::warn!(error = %err, "could not record job progress");
                 }
             }

@@ -99,3 +99,90 @@ async fn an_smtp_outage_delays_the_code_without_losing_it() {
     assert_eq!(mailbox::count_to(&smtp.maildir, &email), 1);
     app.cleanup().await;
 }
+
+fn test_job(app: &TestApp, name: &str) -> storage::jobs::NewJob {
+    storage::jobs::NewJob {
+        id: format!("{name}-{}", app.iso.id),
+        kind: "test".into(),
+        queue: "jobs:test".into(),
+        payload: json!({}),
+        requested_by: None,
+    }
+}
+
+#[tokio::test]
+async fn a_run_that_lost_its_claim_can_neither_extend_nor_overwrite_the_run_that_replaced_it() {
+    use storage::jobs::JobState;
+    let app = crate::helpers::spawn_app().await;
+    let store = &app.state.store;
+    let job = test_job(&app, "claims");
+    let (t0, lease) = (chrono::Utc::now(), chrono::Duration::seconds(5));
+    store.create_job(&job, t0).await.unwrap();
+    let first = store.claim_job(&job.id, t0, lease).await.unwrap().expect("claimed");
+    assert!(store.claim_job(&job.id, t0 + chrono::Duration::seconds(1), lease).await.unwrap().is_none(), "a duplicate delivery while it runs");
+
+    // The first worker stalls past its lease; another delivery takes the job over.
+    let second = store.claim_job(&job.id, t0 + chrono::Duration::seconds(10), lease).await.unwrap().expect("taken over");
+    let (stale, live) = (first.claim.unwrap(), second.claim.unwrap());
+    assert_ne!(stale, live);
+    let later = t0 + chrono::Duration::minutes(1);
+    assert!(!store.renew_lease(&stale, later).await.unwrap(), "the stale run cannot extend the lease");
+    assert!(!store.retry_job_later(&stale, later, "retry").await.unwrap(), "nor queue it again");
+    assert!(!store.finish_job(&stale, JobState::Failed, Some("late"), &json!(null)).await.unwrap(), "nor record a result");
+    let record = store.find_job(&job.id).await.unwrap().unwrap();
+    assert_eq!((record.state, record.attempts), (JobState::Running, 2));
+
+    assert!(store.renew_lease(&live, later).await.unwrap());
+    assert!(store.finish_job(&live, JobState::Succeeded, None, &json!({ "ok": true })).await.unwrap());
+    let record = store.find_job(&job.id).await.unwrap().unwrap();
+    assert_eq!(record.state, JobState::Succeeded);
+    assert!(!store.retry_job_later(&live, later, "retry").await.unwrap(), "a finished job is never queued again");
+    assert!(store.claim_job(&job.id, later, lease).await.unwrap().is_none(), "nor claimed again");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_retry_waits_out_its_delay_even_when_a_stale_copy_is_delivered() {
+    use storage::jobs::JobState;
+    let app = crate::helpers::spawn_app().await;
+    let store = &app.state.store;
+    let job = test_job(&app, "retry");
+    let (t0, lease) = (chrono::Utc::now(), chrono::Duration::seconds(30));
+    store.create_job(&job, t0).await.unwrap();
+    let run = store.claim_job(&job.id, t0, lease).await.unwrap().unwrap();
+    let due = t0 + chrono::Duration::seconds(60);
+    assert!(store.retry_job_later(run.claim.as_ref().unwrap(), due, "SMTP unavailable").await.unwrap());
+    assert_eq!(store.find_job(&job.id).await.unwrap().unwrap().state, JobState::Queued);
+    assert!(store.claim_job(&job.id, t0 + chrono::Duration::seconds(1), lease).await.unwrap().is_none(), "too early");
+    assert!(store.claim_job(&job.id, due, lease).await.unwrap().is_some(), "claimed once due");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_job_that_stopped_its_workers_too_often_or_waited_a_day_is_failed_with_a_reason() {
+    use storage::jobs::{JobState, MAX_ATTEMPTS};
+    let app = crate::helpers::spawn_app().await;
+    let store = &app.state.store;
+    let crashing = test_job(&app, "crashing");
+    let (mut t, lease) = (chrono::Utc::now(), chrono::Duration::seconds(5));
+    store.create_job(&crashing, t).await.unwrap();
+    for _ in 0..MAX_ATTEMPTS {
+        // Claimed, then its worker dies: the lease runs out.
+        assert!(store.claim_job(&crashing.id, t, lease).await.unwrap().is_some());
+        t += chrono::Duration::seconds(10);
+    }
+    let (requeued, failed) = store.recover_expired_leases(t).await.unwrap();
+    assert_eq!((requeued, failed), (0, 1));
+    let record = store.find_job(&crashing.id).await.unwrap().unwrap();
+    assert_eq!(record.state, JobState::Failed);
+    assert!(record.message.as_deref().is_some_and(|m| m.contains("stopped")), "{:?}", record.message);
+
+    let stale = test_job(&app, "stale");
+    let now = chrono::Utc::now();
+    store.create_job(&stale, now - chrono::Duration::hours(25)).await.unwrap();
+    assert_eq!(store.fail_stale_jobs(now, chrono::Duration::hours(24)).await.unwrap(), 1);
+    let record = store.find_job(&stale.id).await.unwrap().unwrap();
+    assert_eq!(record.state, JobState::Failed);
+    assert!(record.message.as_deref().is_some_and(|m| m.contains("request it again")), "{:?}", record.message);
+    app.cleanup().await;
+}

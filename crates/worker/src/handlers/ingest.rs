@@ -10,7 +10,7 @@ use storage::jobs::JobRecord;
 
 pub async fn run(args: IngestCsv, job: &JobRecord, state: &WorkerState) -> Outcome {
     let path = state.settings.data_dir.join(&args.file);
-    let progress = Progress::start(state.store.clone(), job.id.clone());
+    let progress = Progress::start(state.store.clone(), job.claim.clone());
     progress.report(0, "reading");
     let result = pipeline::ingest::ingest_file(&state.store, &path, &mut |rows| progress.report(0, &format!("{rows} rows read"))).await;
     progress.finish().await;

@@ -4,7 +4,11 @@
 //! deterministic, a job runs under one worker's lease at a time, and the
 //! handler first checks the contact log, where a sent reminder is recorded
 //! (once, however often this runs). Only a worker dying between the SMTP
-//! server's acceptance and that record, a few milliseconds, could repeat it.
+//! server's acceptance and that record, a few milliseconds, could repeat it;
+//! the message then carries the same `Message-ID` both times
+//! (`reminder.<appointment>.<hours>@<sender's domain>`), so mail systems can
+//! tell the copies apart. A record the database cannot take at once is retried
+//! for a while.
 //! Nothing is sent for an appointment that is no longer pending or has
 //! started, a patient who opted out, or one without an e-mail address.
 
@@ -74,7 +78,13 @@ pub async fn send(args: SendReminder, job: &JobRecord, state: &WorkerState) -> O
         (Ok(text), Ok(html)) => (text, html),
         _ => return Outcome::Failed("the reminder template could not be rendered".into()),
     };
-    let letter = Letter { to: email, subject: format!("Reminder: your appointment on {}", local.format("%-d %B at %H:%M")), text, html: Some(html) };
+    let letter = Letter {
+        to: email,
+        subject: format!("Reminder: your appointment on {}", local.format("%-d %B at %H:%M")),
+        text,
+        html: Some(html),
+        message_id: Some(format!("reminder.{}.{}@{}", appointment.id, args.hours, sender_domain(&state.settings.smtp.from))),
+    };
     match state.mailer.deliver(letter).await {
         Ok(()) => {}
         Err(MailError::Permanent(reason)) => return Outcome::Failed(format!("the mail server refused the reminder: {reason}")),
@@ -89,11 +99,31 @@ pub async fn send(args: SendReminder, job: &JobRecord, state: &WorkerState) -> O
         at: state.clock.now(),
         reminder_hours: Some(args.hours),
     };
-    if let Err(err) = state.store.add_contact(&appointment.id, &contact).await {
+    if let Err(err) = log_sent(state, &appointment.id, &contact).await {
         // Sent but not logged: retrying would send it again, so report it instead.
         tracing::error!(appointment_id = %appointment.id, error = %err, "reminder sent but not recorded in the contact log");
         return Outcome::Done(json!({ "sent": true, "logged": false }));
     }
     tracing::info!(appointment_id = %appointment.id, hours = args.hours, "reminder sent");
     Outcome::Done(json!({ "sent": true }))
+}
+
+/// Records the sent reminder, retrying for up to 30 s while the database is unreachable.
+async fn log_sent(state: &WorkerState, appointment_id: &str, contact: &Contact) -> Result<(), storage::StorageError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut pause = std::time::Duration::from_millis(200);
+    loop {
+        match state.store.add_contact(appointment_id, contact).await {
+            Err(err) if err.is_unavailable() && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The domain of the sender's address (`MAIL_FROM`), for message ids.
+fn sender_domain(mail_from: &str) -> &str {
+    mail_from.rsplit('@').next().map(|d| d.trim_end_matches('>').trim()).filter(|d| !d.is_empty()).unwrap_or("healthsphere.local")
 }

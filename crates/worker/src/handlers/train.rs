@@ -9,7 +9,7 @@ use jobs::TrainModel;
 use storage::jobs::JobRecord;
 
 pub async fn run(args: TrainModel, job: &JobRecord, state: &WorkerState) -> Outcome {
-    let progress = Progress::start(state.store.clone(), job.id.clone());
+    let progress = Progress::start(state.store.clone(), job.claim.clone());
     let result = pipeline::training::train_and_register(&state.store, &state.settings.artifacts_dir, args.force, &mut |percent, step| {
         progress.report(percent, step)
     })
