@@ -40,6 +40,20 @@ end
 return 0
 ";
 
+/// Bumps the namespace generation; a missing counter gets a random start
+/// (never 1, 2, ...), so entries of a lost counter are never read again.
+const BUMP: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('INCR', KEYS[1])
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return tonumber(ARGV[1])
+";
+
+fn random_start() -> i64 {
+    i64::from(rand::random::<u32>()) + 1
+}
+
 #[derive(Clone)]
 pub struct Cache {
     conn: ConnectionManager,
@@ -113,8 +127,7 @@ impl Cache {
         if let Some(value) = current {
             return Some(Generation(value));
         }
-        let seed = i64::from(rand::random::<u32>()) + 1;
-        let _: Option<bool> = self.note(conn.set_nx(&counter, seed).await);
+        let _: Option<bool> = self.note(conn.set_nx(&counter, random_start()).await);
         let value: Option<String> = self.note(conn.get(&counter).await)?;
         value.map(Generation)
     }
@@ -176,7 +189,8 @@ impl Cache {
 
     async fn try_invalidate(&self, namespace: &str) -> bool {
         let mut conn = self.conn.clone();
-        let result: redis::RedisResult<i64> = conn.incr(self.counter_key(namespace), 1).await;
+        let result: redis::RedisResult<i64> =
+            redis::Script::new(BUMP).key(self.counter_key(namespace)).arg(random_start()).invoke_async(&mut conn).await;
         self.note(result).is_some()
     }
 
