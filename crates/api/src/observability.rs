@@ -88,3 +88,27 @@ pub(crate) async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Res
     }
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(prometheus().render()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_model_in_use_is_marked_1_and_earlier_ones_drop_to_0() {
+        let handle = prometheus();
+        record_model("m-first".into());
+        record_model("m-second".into());
+        let text = handle.render();
+        assert!(text.contains("model_info{version=\"m-second\"} 1"), "{text}");
+        assert!(text.contains("model_info{version=\"m-first\"} 0"), "{text}");
+        record_model("m-second".into());
+        assert!(handle.render().contains("model_info{version=\"m-second\"} 1"), "the same model again stays 1");
+    }
+
+    #[test]
+    fn tokens_are_compared_whole() {
+        assert!(constant_time_eq(b"secret-token", b"secret-token"));
+        assert!(!constant_time_eq(b"secret-token", b"secret-tokem"));
+        assert!(!constant_time_eq(b"secret", b"secret-token"));
+    }
+}

@@ -54,5 +54,19 @@ async fn with_redis_down_login_limits_are_kept_in_process() {
     assert_eq!(statuses[30], StatusCode::TOO_MANY_REQUESTS, "the 31st login of the minute from one address: {statuses:?}");
     let health = app.call(Method::GET, "/health/health/", None, None).await;
     assert_eq!((health.status, health.body["status"].as_str()), (StatusCode::OK, Some("degraded")));
+    assert_eq!(health.body["redis"], "down");
+    assert_eq!(app.call(Method::GET, "/health/ready/", None, None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+
+    redis.start_again();
+    let back = eventually(Duration::from_secs(30), || async {
+        let h = app.call(Method::GET, "/health/health/", None, None).await;
+        (h.status == StatusCode::OK && h.body["status"] == "ok" && h.body["redis"] == "ok").then_some(())
+    })
+    .await;
+    assert!(back.is_some(), "health is ok again once Redis is back");
+    assert_eq!(app.call(Method::GET, "/health/ready/", None, None).await.status, StatusCode::OK);
+    // The shared limiter is in charge again (the restarted Redis holds no counts yet).
+    let body = json!({ "email": "nobody-after@clinic.test", "password": "wrong-pass-1" });
+    assert_eq!(app.call(Method::POST, "/api/auth/login/", None, Some(body)).await.status, StatusCode::BAD_REQUEST);
     app.cleanup().await;
 }

@@ -246,3 +246,37 @@ async fn responses_carry_the_security_headers() {
     assert_eq!(err.headers()["x-content-type-options"], "nosniff", "errors too");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_burst_of_password_checks_beyond_the_hashing_queue_gets_a_json_503_with_retry_after() {
+    let app = spawn_app_with(&[("TRUST_PROXY", "true"), ("PASSWORD_HASH_CONCURRENCY", "1"), ("PASSWORD_HASH_QUEUE", "1")]).await;
+    let burst = (0..24).map(|i| {
+        let (http, base) = (app.http.clone(), app.base.clone());
+        async move {
+            let r = http
+                .post(format!("{base}/api/auth/login/"))
+                .header("x-forwarded-for", format!("198.51.100.{}", 10 + i))
+                .json(&json!({ "email": format!("burst{i}@clinic.test"), "password": "wrong-pass-1" }))
+                .send()
+                .await
+                .unwrap();
+            let retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
+            (r.status(), retry_after, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    });
+    let replies = futures_util::future::join_all(burst).await;
+    let refused: Vec<_> = replies.iter().filter(|(s, ..)| *s == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(!refused.is_empty(), "one hasher and one waiting place cannot take 24 at once: {replies:?}");
+    for (_, retry_after, body) in &refused {
+        assert!(retry_after.is_some(), "503 carries Retry-After");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "503 is the JSON error body: {body}");
+    }
+    assert!(
+        replies.iter().all(|(s, ..)| *s == StatusCode::SERVICE_UNAVAILABLE || *s == StatusCode::BAD_REQUEST),
+        "the rest are ordinary wrong-password answers: {replies:?}"
+    );
+    // The queue drains: the next check is answered normally.
+    let (status, _) = login_from(&app, "198.51.100.200", "after@clinic.test", "wrong-pass-1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}
