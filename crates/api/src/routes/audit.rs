@@ -12,7 +12,12 @@ crate::resources! {
     Admin "/admin/events/" { GET => list },
 }
 
-/// Events newest first, optionally one actor's and within clinic days `from`..=`to`.
+/// How far back the listing reaches when no `from` is given: the events live
+/// inside the appointments, so an unbounded listing would unpack all of them.
+const DEFAULT_DAYS: u64 = 30;
+
+/// Events newest first, optionally one actor's and within clinic days `from`..=`to`
+/// (`from` defaults to 30 days before today).
 #[utoipa::path(get, path = "/api/admin/events/", tag = "outreach", params(EventQuery),
     responses((status = 200, description = "A page of events, newest first", body = Vec<EventOut>)))]
 #[tracing::instrument(skip_all)]
@@ -21,7 +26,10 @@ pub(crate) async fn list(state: web::Data<AppState>, req: HttpRequest) -> ApiRes
     let zone = state.zone();
     let filter = EventFilter {
         actor: q.actor()?.map(String::from),
-        from: q.from()?.map(|d| zone.start_of_day(d)),
+        from: Some(zone.start_of_day(match q.from()? {
+            Some(day) => day,
+            None => state.today().checked_sub_days(chrono::Days::new(DEFAULT_DAYS)).unwrap_or(chrono::NaiveDate::MIN),
+        })),
         to: q.to()?.and_then(|d| d.succ_opt()).map(|d| zone.start_of_day(d)),
     };
     let events = state.store.list_events(&filter, q.page()?).await?;

@@ -59,9 +59,12 @@ pub struct Analytics {
     pub overall: Figures,
     /// The same figures per model version.
     pub per_model: BTreeMap<String, Figures>,
-    /// Per gender, age band and neighbourhood (with at least `groupMargins.minCount` predictions).
+    /// Per gender, age band and neighbourhood (with at least `groupMargins.minCount` predictions), all models together.
     #[schema(value_type = Object)]
     pub groups: GroupTables,
+    /// The same group tables for each model version, each compared with that model's own figures.
+    #[schema(value_type = Object)]
+    pub groups_per_model: BTreeMap<String, GroupTables>,
     /// A group is flagged when it differs from everyone by more than these.
     #[schema(value_type = Object)]
     pub group_margins: GroupMargins,
@@ -98,9 +101,10 @@ pub fn figures(cells: &ScoreCells) -> Figures {
     }
 }
 
-fn grouped(rows: &[TallyCell], bins: u32) -> BTreeMap<String, ScoreCells> {
+/// Cells by group, over the rows of one model version (or of all when `model` is `None`).
+fn grouped(rows: &[TallyCell], bins: u32, model: Option<&str>) -> BTreeMap<String, ScoreCells> {
     let mut groups: BTreeMap<String, ScoreCells> = BTreeMap::new();
-    for row in rows {
+    for row in rows.iter().filter(|r| model.is_none_or(|m| r.model == m)) {
         groups.entry(row.key.clone()).or_insert_with(|| ScoreCells::new(bins)).add_cell(
             row.bin,
             row.missed,
@@ -120,22 +124,26 @@ pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result
         .cache
         .read_through(CACHE, &key, || async {
             let tally = state.store.prediction_tally(filter).await?;
-            let per_version = grouped(&tally.by_version, FINE_BINS);
+            let per_version = grouped(&tally.by_version, FINE_BINS, None);
             let mut everyone = ScoreCells::new(FINE_BINS);
             for cells in per_version.values() {
                 everyone.merge(cells);
             }
             let margins = GroupMargins::default();
+            let groups_of = |whole: &ScoreCells, model: Option<&str>| {
+                GroupTables::compare(
+                    whole,
+                    grouped(&tally.by_gender, GROUP_BINS, model),
+                    grouped(&tally.by_age_band, GROUP_BINS, model),
+                    grouped(&tally.by_neighbourhood, GROUP_BINS, model),
+                    &margins,
+                )
+            };
             Ok::<_, ApiError>(Analytics {
                 overall: figures(&everyone),
                 per_model: per_version.iter().map(|(v, cells)| (v.clone(), figures(cells))).collect(),
-                groups: GroupTables::compare(
-                    &everyone,
-                    grouped(&tally.by_gender, GROUP_BINS),
-                    grouped(&tally.by_age_band, GROUP_BINS),
-                    grouped(&tally.by_neighbourhood, GROUP_BINS),
-                    &margins,
-                ),
+                groups: groups_of(&everyone, None),
+                groups_per_model: per_version.iter().map(|(v, cells)| (v.clone(), groups_of(cells, Some(v.as_str())))).collect(),
                 group_margins: margins,
             })
         })

@@ -157,3 +157,73 @@ async fn when_redis_goes_down_reads_fall_back_to_mongodb_and_health_says_so() {
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "not fully ready");
     app.cleanup().await;
 }
+
+/// Follows `$ref`s (and a nullable `oneOf`) to the schema they name.
+fn resolve<'a>(doc: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return resolve(doc, &doc["components"]["schemas"][name]);
+    }
+    if let Some(first) = schema["oneOf"].as_array().and_then(|o| o.iter().find(|s| s["type"] != "null")) {
+        return resolve(doc, first);
+    }
+    schema
+}
+
+#[tokio::test]
+async fn the_openapi_document_states_parameters_constraints_and_every_status_the_server_returns() {
+    let app = spawn_app().await;
+    let doc = app.call(Method::GET, "/api/schema/", None, None).await.body;
+    let op = |path: &str, method: &str| doc["paths"][path][method].clone();
+    let params = |path: &str, method: &str| -> Vec<String> {
+        op(path, method)["parameters"].as_array().map(|p| p.iter().filter_map(|x| x["name"].as_str().map(String::from)).collect()).unwrap_or_default()
+    };
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        op(path, method)["responses"].as_object().map(|r| r.keys().cloned().collect()).unwrap_or_default()
+    };
+    // Query parameters are declared, so a fuzzer reaches them.
+    for (path, names) in [
+        ("/api/patients/", &["page", "page_size"][..]),
+        ("/api/patients/search/", &["q"][..]),
+        ("/api/appointments/", &["page", "page_size"][..]),
+        ("/api/appointments/search/", &["q", "status", "date"][..]),
+        ("/api/admin/doctors/all/", &["q", "active_only"][..]),
+        ("/api/outreach/", &["date", "page", "page_size"][..]),
+        ("/api/analytics/capacity/", &["from", "to", "doctorId"][..]),
+    ] {
+        let declared = params(path, "get");
+        for name in names {
+            assert!(declared.iter().any(|d| d == name), "GET {path} declares {name}: {declared:?}");
+        }
+    }
+    // Constraints: enumerations, lengths, formats.
+    let create_op = op("/api/patients/", "post");
+    let create = resolve(&doc, &create_op["requestBody"]["content"]["application/json"]["schema"]);
+    assert_eq!(resolve(&doc, &create["properties"]["gender"])["enum"], json!(["M", "F"]));
+    let name = resolve(&doc, &create["properties"]["fullName"]);
+    assert!(name["pattern"].is_string() && name["maxLength"].is_number(), "a blank name is not valid: {name}");
+    let status = resolve(&doc, &doc["components"]["schemas"]["AppointmentStatus"]);
+    assert_eq!(status["enum"], json!(["pending", "done", "canceled"]));
+    let prediction = resolve(&doc, &doc["components"]["schemas"]["PredictionOut"]);
+    assert_eq!(resolve(&doc, &prediction["properties"]["band"])["enum"], json!(["low", "medium", "high"]));
+    assert!(prediction["properties"]["reasons"].is_object(), "{prediction}");
+    // Statuses the server really returns.
+    for (path, method, expected) in [
+        ("/api/appointments/", "post", &["201", "400", "401", "404", "409", "413", "415", "503"][..]),
+        ("/api/auth/refresh/", "post", &["200", "401", "429"][..]),
+        ("/api/auth/login/", "post", &["200", "400", "403", "429", "503"][..]),
+        ("/api/profile/password/", "patch", &["200", "400", "401", "429"][..]),
+        ("/api/admin/doctors/", "post", &["201", "400", "403", "409", "413"][..]),
+    ] {
+        let declared = statuses(path, method);
+        for s in expected {
+            assert!(declared.iter().any(|d| d == s), "{method} {path} documents {s}: {declared:?}");
+        }
+    }
+    // Optional bodies are optional; required ones required.
+    for path in ["/api/admin/models/train/", "/api/predictions/admin/retrain/"] {
+        assert_eq!(op(path, "post")["requestBody"]["required"], json!(false), "{path}");
+    }
+    assert_eq!(op("/api/admin/doctors/{id}/", "patch")["requestBody"]["required"], json!(true));
+    app.cleanup().await;
+}

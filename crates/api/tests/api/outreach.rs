@@ -250,3 +250,57 @@ async fn outcomes_wait_for_the_start_and_corrections_keep_score_and_history_cons
     assert!(kinds.contains(&"outcome") && kinds.contains(&"booked"), "{kinds:?}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn contact_logs_and_events_are_scoped_and_append_only_and_record_reads_are_audited() {
+    let app = spawn_app_with(&[]).await;
+    let (doctor_id, doctor) = app.doctor("Dr Scope").await;
+    let (other_id, other) = app.doctor("Dr Nosy").await;
+    let p = patient(&app, &doctor, "Sco Pedro", None, false).await;
+    let id = book(&app, &doctor, &p, &slot(2, "09:00")).await;
+    let contacts = format!("/api/appointments/{id}/contacts/");
+    let events = format!("/api/appointments/{id}/events/");
+
+    // Another doctor cannot see or add to it: 404, as for the appointment itself.
+    assert_eq!(app.get(&contacts, &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&events, &other).await.status, StatusCode::NOT_FOUND);
+    let theirs = app.post(&contacts, &other, json!({ "channel": "phone", "result": "reached" })).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{theirs:?}");
+    // Staff log calls, never "sent" (the reminder job's word), nor unknown values.
+    for bad in [json!({ "channel": "email", "result": "sent" }), json!({ "channel": "fax", "result": "reached" }), json!({ "channel": "phone" })] {
+        let r = app.post(&contacts, &doctor, bad.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {r:?}");
+        assert!(r.body["error"].is_string());
+    }
+    let logged = app.post(&contacts, &doctor, json!({ "channel": "sms", "result": "confirmed", "note": "will come" })).await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{logged:?}");
+    assert_eq!((logged.body["by"].as_str(), logged.body["result"].as_str()), (Some(doctor_id.as_str()), Some("confirmed")), "who is set by the server");
+    let listed = app.get(&contacts, &app.admin).await;
+    assert_eq!(listed.body.as_array().map(Vec::len), Some(1), "{listed:?}");
+    for method in [reqwest::Method::PATCH, reqwest::Method::DELETE, reqwest::Method::PUT] {
+        let r = app.call(method.clone(), &contacts, Some(&doctor), Some(json!({}))).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: the log is append-only");
+        let r = app.call(method.clone(), &events, Some(&app.admin), Some(json!({}))).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: events are never changed");
+    }
+    let kinds: Vec<String> =
+        app.get(&events, &doctor).await.body.as_array().unwrap().iter().filter_map(|e| e["kind"].as_str().map(String::from)).collect();
+    assert!(kinds.iter().any(|k| k == "booked") && kinds.iter().any(|k| k == "contact"), "{kinds:?}");
+
+    // Reading a patient's record is an event: who looked at whom.
+    assert_eq!(app.get(&format!("/api/patients/{p}/"), &other).await.status, StatusCode::OK);
+    let seen = app.get(&format!("/api/admin/events/?actor={other_id}"), &app.admin).await;
+    let viewed: Vec<&serde_json::Value> = seen.body.as_array().unwrap().iter().filter(|e| e["kind"] == "patient_viewed").collect();
+    assert_eq!(viewed.len(), 1, "{seen:?}");
+    assert_eq!(viewed[0]["patientId"], p.as_str());
+
+    // The time range: today's events are in today's range, not in yesterday's.
+    let today = app.get("/api/outreach/", &doctor).await.body["date"].as_str().unwrap().to_string();
+    let yesterday = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap() - chrono::Duration::days(1)).to_string();
+    let in_range = app.get(&format!("/api/admin/events/?actor={doctor_id}&from={today}&to={today}"), &app.admin).await;
+    assert!(in_range.body.as_array().is_some_and(|e| !e.is_empty()), "{in_range:?}");
+    let before = app.get(&format!("/api/admin/events/?actor={doctor_id}&from={yesterday}&to={yesterday}"), &app.admin).await;
+    assert_eq!(before.body, json!([]), "{before:?}");
+    assert_eq!(app.get("/api/admin/events/?from=2026-13-01", &app.admin).await.status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}

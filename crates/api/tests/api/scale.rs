@@ -122,10 +122,12 @@ async fn analytics_come_from_the_database_and_follow_each_outcome() {
     let (_, token) = app.doctor("Dr Stats").await;
     let patient = app.patient(&app.admin, "Stat Stella").await;
     let mut ids = Vec::new();
+    let mut version = String::new();
     for day in 1..=3 {
         let r = app.post("/api/appointments/", &token, json!({ "patientIdInput": patient, "appointmentDate": slot(day, "08:30") })).await;
         assert!(r.body["prediction"].is_object(), "{r:?}");
         ids.push(r.body["id"].as_str().unwrap().to_string());
+        version = r.body["prediction"]["modelVersion"].as_str().unwrap().to_string();
     }
     let before = app.get("/api/analytics/predictions/", &token).await;
     assert_eq!(before.body["total"], 0);
@@ -140,6 +142,11 @@ async fn analytics_come_from_the_database_and_follow_each_outcome() {
     assert_eq!(after["baseRate"].as_f64().map(|r| (r * 3.0).round()), Some(1.0));
     assert!(after["calibration"][0]["meanPredicted"].is_number(), "camelCase: {after}");
     assert_eq!(after["groups"]["gender"][0]["group"], "F");
+    let of_model = &after["groupsPerModel"][&version];
+    assert_eq!(of_model["gender"][0]["group"], "F", "the same groups for the model that made the predictions: {after}");
+    assert_eq!(of_model["gender"][0]["count"], 3);
+    assert_eq!(of_model["ageBand"].as_array().map(Vec::len), Some(1));
+    assert_eq!(after["perModel"][&version]["total"], 3);
     assert_eq!(after["correct"].as_u64().unwrap() + after["incorrect"].as_u64().unwrap(), 3);
     app.cleanup().await;
 }

@@ -77,49 +77,21 @@ impl Raw {
         Ok(())
     }
 
-    /// `prediction_tally` for an admin (no filter): one `$facet` aggregation.
+    /// `prediction_tally` for an admin (no filter): one aggregation, every cell read.
     pub async fn tally(&self, user: ObjectId) -> anyhow::Result<()> {
         self.auth(user).await?;
         let mut cursor = self.collection("appointments").aggregate(tally_pipeline(doc! {})).await?;
-        anyhow::ensure!(cursor.advance().await?, "the tally returned nothing");
-        let _row: Document = cursor.deserialize_current()?;
+        let mut cells = 0usize;
+        while cursor.advance().await? {
+            let _row: Document = cursor.deserialize_current()?;
+            cells += 1;
+        }
+        anyhow::ensure!(cells > 0, "the tally returned nothing");
         Ok(())
     }
 }
 
-fn facet(key: &str, bins: u32) -> Vec<Document> {
-    vec![doc! {
-        "$group": {
-            "_id": { "k": key, "b": { "$floor": { "$multiply": ["$p", f64::from(bins)] } }, "y": "$y", "f": "$f" },
-            "c": { "$sum": 1 },
-            "s": { "$sum": "$p" },
-            "s2": { "$sum": { "$multiply": ["$p", "$p"] } },
-        }
-    }]
-}
-
-/// The pipeline of `Store::prediction_tally` (`storage/src/appointments/analytics.rs`).
-pub fn tally_pipeline(mut query: Document) -> Vec<Document> {
-    use storage::appointments::analytics::{FINE_BINS, GROUP_BINS};
-    query.insert("status", "done");
-    query.insert("prediction", doc! { "$ne": null });
-    vec![
-        doc! { "$match": query },
-        doc! { "$project": {
-            "_id": 0,
-            "v": "$prediction.model_version",
-            "p": "$prediction.no_show_probability",
-            "y": { "$cond": [{ "$eq": ["$outcome.showed_up", false] }, 1, 0] },
-            "f": { "$cond": [{ "$eq": ["$prediction.label", "No-show"] }, 1, 0] },
-            "g": { "$ifNull": ["$subject.gender", "unknown"] },
-            "a": { "$ifNull": ["$subject.age_band", "unknown"] },
-            "n": { "$ifNull": ["$subject.neighbourhood", "unknown"] },
-        } },
-        doc! { "$facet": {
-            "version": facet("$v", FINE_BINS),
-            "gender": facet("$g", GROUP_BINS),
-            "age": facet("$a", GROUP_BINS),
-            "neighbourhood": facet("$n", GROUP_BINS),
-        } },
-    ]
+/// The pipeline of `Store::prediction_tally`, as the repository builds it.
+pub fn tally_pipeline(query: Document) -> Vec<Document> {
+    storage::appointments::analytics::tally_pipeline(query)
 }

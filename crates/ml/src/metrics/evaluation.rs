@@ -13,16 +13,20 @@ pub struct Confusion {
     pub fp: u64,
     /// Predicted attends, attended.
     pub tn: u64,
-    /// Predicted attends, was a no-show (`fn` is a keyword).
+    /// Predicted attends, was a no-show (`fn` is a keyword; older artifacts wrote `fn_`).
+    #[serde(rename = "fn", alias = "fn_")]
     pub fn_: u64,
 }
 
 /// How well no-show probabilities did on a set of appointments.
+/// camelCase like every reply it appears in (older artifacts wrote `base_rate`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Evaluation {
     /// Appointments evaluated.
     pub count: u64,
     /// Observed no-show rate.
+    #[serde(alias = "base_rate")]
     pub base_rate: f64,
     /// ROC AUC; `None` when only one class is present.
     pub auc: Option<f64>,
