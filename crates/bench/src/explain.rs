@@ -108,8 +108,8 @@ pub async fn plans(raw: &Raw, s: &Subjects) {
         ("appointments of a day, total", count("appointments", day, None)),
         ("prediction tally (analytics)", doc! { "aggregate": "appointments", "pipeline": tally_pipeline(doc! {}), "cursor": {} }),
         ("patient's history, first stage of patient_past (booking)", find("appointment_history", doc! { "patient_id": &s.patient_id }, None, None, 0)),
-        ("patient_past (booking): the whole aggregation", doc! { "aggregate": "appointment_history", "pipeline": crate::raw::patient_past_pipeline(&s.patient_id, &s.booked_at), "cursor": {} }),
-        ("patient's pending appointments, the $unionWith of patient_past", find("appointments", doc! { "patient_id": &s.patient_id, "status": "pending" }, None, None, 0)),
+        ("patient_past (booking): the history aggregation", doc! { "aggregate": "appointment_history", "pipeline": storage::history::PastPipelines::new(&s.patient_id, s.booked_at).history, "cursor": {} }),
+        ("patient_past (booking): the pending-appointments aggregation", doc! { "aggregate": "appointments", "pipeline": storage::history::PastPipelines::new(&s.patient_id, s.booked_at).pending, "cursor": {} }),
     ];
     for (label, command) in plans {
         explain(&raw.db, label, command).await;
@@ -182,14 +182,10 @@ pub async fn booking_steps(raw: &Raw, bookings: Vec<crate::raw::Booking>) {
         v.sort_by(f64::total_cmp);
         println!("| {label} | {:.1} |", v[v.len() / 2]);
     }
-    // The same two reads as separate queries (not what the API sends): each has its index.
+    // Why two aggregations: the same counts in one `$unionWith` aggregation (not what the API sends).
     let Some(b) = bookings.first() else { return };
-    let (history, appointments) = (raw.collection("appointment_history"), raw.collection("appointments"));
-    let mut without_union = crate::raw::patient_past_pipeline(&b.patient_id, &b.starts_at);
-    without_union.remove(2);
-    let pending = vec![doc! { "$match": { "patient_id": &b.patient_id, "status": "pending" } }, doc! { "$project": { "_id": 0, "day": 1, "booked_at": 1 } }];
-    let alone = median_ms(|| async { history.aggregate(without_union.clone()).await?.try_collect::<Vec<_>>().await.map(|_| ()) }).await;
-    let theirs = median_ms(|| async { appointments.aggregate(pending.clone()).await?.try_collect::<Vec<_>>().await.map(|_| ()) }).await;
-    println!("| for comparison, not sent by the API: patient_past without its $unionWith (history only) | {alone} |");
-    println!("| for comparison, not sent by the API: the $unionWith's pipeline run on appointments by itself | {theirs} |");
+    let history = raw.collection("appointment_history");
+    let union = crate::raw::patient_past_union_pipeline(&b.patient_id, &b.starts_at);
+    let joined = median_ms(|| async { history.aggregate(union.clone()).await?.try_collect::<Vec<_>>().await.map(|_| ()) }).await;
+    println!("| for comparison, not sent by the API: the same counts in one `$unionWith` aggregation | {joined} |");
 }

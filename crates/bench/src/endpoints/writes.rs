@@ -25,7 +25,7 @@ fn booking(ctx: &Ctx) -> Endpoint {
         key: "booking",
         name: "POST /api/appointments/ (booking, a free slot each), doctor".into(),
         kind: Kind::Booking,
-        raw_does: "users.findOne; patients.findOne; patient_past aggregation ($unionWith pending); insertOne with slot_keys".into(),
+        raw_does: "users.findOne; patients.findOne; patient_past: two $group aggregations at once (history; pending appointments); insertOne with slot_keys".into(),
         api: op(move |seq| {
             let c = c.clone();
             async move {

@@ -10,7 +10,7 @@
 pub mod reads;
 mod writes;
 
-pub use writes::{patient_past_pipeline, Booking};
+pub use writes::{patient_past_union_pipeline, Booking};
 
 use anyhow::Context;
 use domain::clinic_time::ClinicZone;
