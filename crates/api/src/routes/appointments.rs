@@ -5,11 +5,10 @@ use crate::dto::appointment::{AppointmentIn, ContactIn, ContactOut, CorrectionIn
 use crate::dto::query::{self, AppointmentQuery, PageQuery};
 use crate::dto::{AppointmentOut, AppointmentPage};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::services::{booking, contacts, onboarding};
+use crate::services::{appointment_lists, booking, contacts, onboarding};
 use crate::request::Json;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::appointment::Appointment;
 use domain::search_text;
 use storage::appointments::{AppointmentFilter, AppointmentOrder};
 
@@ -46,9 +45,6 @@ fn filter(user: &CurrentUser, query: &AppointmentQuery) -> ApiResult<Appointment
     Ok(filter)
 }
 
-fn page_of(items: &[Appointment], total: u64, page: domain::pagination::PageRequest) -> AppointmentPage {
-    AppointmentPage::new(items.iter().map(AppointmentOut::from).collect(), total, page)
-}
 
 /// Appointments in scope: newest booked first, or by start time with `ordering=time`.
 #[utoipa::path(get, path = "/api/appointments/", tag = "appointments", params(AppointmentQuery),
@@ -62,8 +58,7 @@ pub(crate) async fn list(state: web::Data<AppState>, user: CurrentUser, req: Htt
         Some(_) => return Err(ApiError::BadRequest("ordering must be time or -created.".into())),
     };
     let page = query.page()?;
-    let (items, total) = state.store.list_appointments(&filter(&user, &query)?, order, page).await?;
-    Ok(HttpResponse::Ok().json(page_of(&items, total, page)))
+    Ok(HttpResponse::Ok().json(appointment_lists::page(&state, &filter(&user, &query)?, order, page).await?))
 }
 
 /// Filtered appointments as a bare array, newest booked first; without any filter, `[]`.
@@ -93,8 +88,7 @@ pub(crate) async fn by_doctor(state: web::Data<AppState>, path: web::Path<String
     let page = query::parse::<PageQuery>(&req)?.page()?;
     let doctor = onboarding::find_doctor(&state, &path).await?;
     let filter = AppointmentFilter { doctor_id: Some(doctor.id), ..Default::default() };
-    let (items, total) = state.store.list_appointments(&filter, AppointmentOrder::NewestBooked, page).await?;
-    Ok(HttpResponse::Ok().json(page_of(&items, total, page)))
+    Ok(HttpResponse::Ok().json(appointment_lists::page(&state, &filter, AppointmentOrder::NewestBooked, page).await?))
 }
 
 /// Books an appointment; the no-show prediction is stored now and never changes.

@@ -10,7 +10,7 @@
 use crate::auth::CurrentUser;
 use crate::dto::appointment::{AppointmentIn, CorrectionIn, OutcomeIn};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{analytics, patients};
+use crate::services::{analytics, appointment_lists, patients};
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
 use domain::appointment::{check_outcome_time, may_correct, parse_correction_reason, parse_reason, Appointment, AppointmentStatus, Outcome};
@@ -126,6 +126,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
             }
             other => other.into(),
         })?;
+    appointment_lists::changed(state).await;
     tracing::info!(appointment_id = %appointment.id, predicted = appointment.prediction.is_some(), "appointment booked");
     Ok(appointment)
 }
@@ -138,6 +139,7 @@ async fn apply_effects(state: &AppState, id: &str) {
     }
     state.cache.invalidate(patients::CACHE).await;
     state.cache.invalidate(analytics::CACHE).await;
+    appointment_lists::changed(state).await;
 }
 
 /// Records the real outcome once the appointment has started; the prediction is never touched.
@@ -190,8 +192,10 @@ pub async fn correct_outcome(state: &AppState, user: &CurrentUser, id: &str, bod
 
 pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Appointment> {
     let current = find_scoped(state, user, id).await?;
-    state.store.cancel_appointment(&current.id, &user.id, state.now()).await.map_err(|e| match e {
+    let canceled = state.store.cancel_appointment(&current.id, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict("not_pending", "A completed appointment cannot be canceled."),
         other => other.into(),
-    })
+    })?;
+    appointment_lists::changed(state).await;
+    Ok(canceled)
 }

@@ -2,6 +2,7 @@
 //! Handlers parse HTTP and call one of these.
 
 pub mod analytics;
+pub mod appointment_lists;
 pub mod booking;
 pub mod contacts;
 pub mod model_card;

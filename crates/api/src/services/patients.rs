@@ -59,6 +59,10 @@ pub async fn update(state: &AppState, current: &Patient, draft: &PatientDraft) -
         other => other.into(),
     })?;
     state.cache.invalidate(CACHE).await;
+    if patient.full_name != current.full_name {
+        // Appointments carry the patient's name.
+        crate::services::appointment_lists::changed(state).await;
+    }
     Ok(patient)
 }
 

@@ -349,3 +349,41 @@ async fn prediction_analytics_count_only_predicted_appointments() {
     }
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn cached_appointment_pages_never_show_a_stale_write() {
+    let c = clinic().await;
+    let app = &c.app;
+    let first = |r: &Reply| r.body["appointments"][0].clone();
+    assert_eq!(app.get("/api/appointments/", &c.token).await.body["total"], 0);
+    assert_eq!(app.get("/api/appointments/", &c.token).await.body["total"], 0, "served again, now from the cache");
+
+    let booked = app.post("/api/appointments/", &c.token, json!({ "patientIdInput": c.patient, "appointmentDate": slot(1, "10:00") })).await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{booked:?}");
+    let id = booked.body["id"].as_str().unwrap().to_string();
+    let page = app.get("/api/appointments/", &c.token).await;
+    assert_eq!((page.body["total"].as_u64(), first(&page)["id"].as_str()), (Some(1), Some(id.as_str())), "the booking shows at once");
+    let admin_page = app.get(&format!("/api/appointments/doctor/{}/", c.doctor), &app.admin).await;
+    assert_eq!(admin_page.body["total"], 1);
+
+    let renamed = app.patch(&format!("/api/patients/{}/", c.patient), &app.admin, json!({ "fullName": "Maria Souza Lima", "age": 40 })).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{renamed:?}");
+    assert_eq!(first(&app.get("/api/appointments/", &c.token).await)["patientName"], "Maria Souza Lima", "the rename shows at once");
+
+    app.advance(chrono::Duration::days(2));
+    let done = app.patch(&format!("/api/appointments/{id}/"), &c.token, json!({ "showedUp": true, "wasLate": false })).await;
+    assert_eq!(done.status, StatusCode::OK, "{done:?}");
+    assert_eq!(first(&app.get("/api/appointments/", &c.token).await)["status"], "done", "the outcome shows at once");
+    let fixed = app
+        .post(&format!("/api/appointments/{id}/correct-outcome/"), &c.token, json!({ "showedUp": false, "wasLate": false, "reason": "mis-click" }))
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{fixed:?}");
+    assert_eq!(first(&app.get("/api/appointments/", &c.token).await)["showedUp"], false, "the correction shows at once");
+
+    let other = app.post("/api/appointments/", &c.token, json!({ "patientIdInput": c.patient, "appointmentDate": slot(3, "10:00") })).await;
+    let other_id = other.body["id"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/appointments/", &c.token).await.body["total"], 2);
+    app.call(Method::POST, &format!("/api/appointments/{other_id}/cancel/"), Some(&c.token), None).await;
+    assert_eq!(first(&app.get("/api/appointments/", &c.token).await)["status"], "canceled", "the cancel shows at once");
+    c.app.cleanup().await;
+}

@@ -1,7 +1,7 @@
 //! The measured endpoints, each as a pair of operations: the HTTP request
 //! to the API and the raw database operations it performs (see `raw`). Keys
 //! (`BENCH_ONLY`) in the order measured:
-//! `patients-cold, patients-warm, search-cold, search-warm, appointments-admin,
+//! `patients-cold, patients-warm, search-cold, search-warm, appointments-admin, appointments-admin-warm,
 //! appointments-doctor, appointments-search, appointments-day, appointment-one,
 //! analytics-cold, analytics-warm, booking, outcome, login`.
 

@@ -1,13 +1,13 @@
 //! The reads: patient list and search (cold and warm), appointment list
-//! (admin and one doctor), search, by day and one appointment, analytics
-//! (cold and warm).
+//! (admin cold and warm, one doctor), search, by day and one appointment,
+//! analytics (cold and warm).
 
 use super::{get, prime, time, Ctx, Endpoint, Kind};
 use crate::http::query;
 use crate::load::{op, Op};
 use crate::raw::reads::AppointmentQuery;
 use crate::raw::Raw;
-use api::services::{analytics::CACHE as ANALYTICS, patients::CACHE as PATIENTS};
+use api::services::{analytics::CACHE as ANALYTICS, appointment_lists, patients::CACHE as PATIENTS};
 use chrono::{Duration, NaiveTime};
 use domain::search_text;
 use mongodb::bson::{doc, DateTime as BsonDateTime};
@@ -34,6 +34,8 @@ fn cached(ctx: &Ctx, namespace: &'static str, keys: Vec<String>) -> Op {
         async move { r.cached(admin, namespace, &keys[seq as usize % keys.len()]).await }
     })
 }
+
+const LISTS: &str = appointment_lists::CACHE;
 
 pub fn patients(ctx: &Ctx) -> Vec<Endpoint> {
     let admin = ctx.admin.clone();
@@ -124,26 +126,42 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             AppointmentQuery { filter: doc! { "starts_at": { "$gte": from, "$lt": to } }, sort: doc! { "starts_at": 1, "_id": 1 }, hint: None }
         })
         .collect();
+    // The key `services::appointment_lists` caches an admin's first page under.
+    let admin_list_key = appointment_lists::key(
+        &storage::appointments::AppointmentFilter::default(),
+        storage::appointments::AppointmentOrder::NewestBooked,
+        domain::pagination::PageRequest::default(),
+    );
     let ids = ctx.work.appointment_ids.clone();
     let one_paths = ids.iter().take(200).map(|id| format!("/api/appointments/{}/", id.to_hex())).collect();
     let ids = Arc::new(ids);
     vec![
         Endpoint {
             key: "appointments-admin",
-            name: "GET /api/appointments/ page 1, admin".into(),
+            name: "GET /api/appointments/ page 1, admin, cold".into(),
             kind: Kind::UncachedRead,
             raw_does: "users.findOne; appointments.estimatedDocumentCount; find({}) sort created_at,_id limit 20".into(),
-            api: get(ctx, vec!["/api/appointments/".into()], &admin.token, None),
+            api: get(ctx, vec!["/api/appointments/".into()], &admin.token, Some(LISTS)),
             raw: page(ctx, admin.oid, vec![all(doc! {})]),
             prime: None,
             before_cell: None,
         },
         Endpoint {
+            key: "appointments-admin-warm",
+            name: "GET /api/appointments/ page 1, admin, warm".into(),
+            kind: Kind::CachedRead,
+            raw_does: "users.findOne; Redis GET generation + GET entry".into(),
+            api: get(ctx, vec!["/api/appointments/".into()], &admin.token, None),
+            raw: cached(ctx, LISTS, vec![admin_list_key]),
+            prime: Some(prime(ctx, vec!["/api/appointments/".into()], &admin.token, LISTS)),
+            before_cell: None,
+        },
+        Endpoint {
             key: "appointments-doctor",
-            name: "GET /api/appointments/ page 1, one doctor".into(),
+            name: "GET /api/appointments/ page 1, one doctor, cold".into(),
             kind: Kind::UncachedRead,
             raw_does: "users.findOne; appointments.countDocuments({doctor_id}); find({doctor_id}) sort created_at,_id limit 20".into(),
-            api: get(ctx, vec!["/api/appointments/".into()], &doctor.token, None),
+            api: get(ctx, vec!["/api/appointments/".into()], &doctor.token, Some(LISTS)),
             raw: page(ctx, doctor.oid, vec![all(doc! { "doctor_id": &doctor.id })]),
             prime: None,
             before_cell: None,
@@ -160,10 +178,10 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
         },
         Endpoint {
             key: "appointments-day",
-            name: format!("GET /api/appointments/?date=&ordering=time ({} days), admin", days.len()),
+            name: format!("GET /api/appointments/?date=&ordering=time ({} days), admin, cold", days.len()),
             kind: Kind::UncachedRead,
             raw_does: "users.findOne; countDocuments + find({starts_at in day}) sort starts_at,_id limit 20".into(),
-            api: get(ctx, day_paths, &admin.token, None),
+            api: get(ctx, day_paths, &admin.token, Some(LISTS)),
             raw: page(ctx, admin.oid, day_queries),
             prime: None,
             before_cell: None,
