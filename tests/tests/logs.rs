@@ -42,6 +42,8 @@ async fn no_personal_data_password_code_or_token_reaches_either_process_log() {
     let port = free_port();
     let mut env: Vec<(String, String)> = iso.env(port).into_iter().filter(|(k, _)| k != "RUST_LOG").collect();
     env.push(("LOG_FORMAT".into(), "json".into()));
+    // The reminder scheduler runs every second, so the worker's e-mail path is exercised too.
+    env.push(("REMINDER_TICK_SECONDS".into(), "1".into()));
     let admin_email = format!("admin-{}@clinic.test", iso.id);
     let (code, out, err) = run_to_end("api", &["create-admin", "--email", &admin_email, "--password", PASSWORD], &env);
     assert_eq!(code, 0, "{out}{err}");
@@ -72,7 +74,9 @@ async fn no_personal_data_password_code_or_token_reaches_either_process_log() {
     // A doctor onboarded by e-mailed code: the code travels through the worker and the sink only.
     let doctor_email = format!("dr-{}@clinic.test", iso.id);
     let body = format!(r#"{{"full_name": "Dr {NAME}", "email": "{doctor_email}"}}"#);
-    assert_eq!(c.send(Method::POST, "/api/admin/doctors/", token, Some(&body)).await.0, StatusCode::CREATED);
+    let (status, created_doctor) = c.send(Method::POST, "/api/admin/doctors/", token, Some(&body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let doctor_id = created_doctor["user"]["id"].as_str().unwrap().to_string();
     let maildir = iso.services.maildir.clone();
     let otp = eventually(Duration::from_secs(30), || {
         let (dir, to) = (maildir.clone(), doctor_email.clone());
@@ -121,6 +125,35 @@ async fn no_personal_data_password_code_or_token_reaches_either_process_log() {
     let when = (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT10:00:00");
     let booking = format!(r#"{{"patientIdInput": "{id}", "appointmentDate": "{when}", "doctorId": "{NAME}", "reason": "{NAME} feels unwell"}}"#);
     c.send(Method::POST, "/api/appointments/", token, Some(&booking)).await;
+    // Booked a few hours ahead, so its 24-hour reminder is due at once and the worker e-mails the patient.
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(3)).format("%Y-%m-%dT%H:00:00");
+    let booking = format!(r#"{{"patientIdInput": "{id}", "appointmentDate": "{soon}", "doctorId": "{doctor_id}", "reason": "{NAME} feels unwell"}}"#);
+    let (status, appointment) = c.send(Method::POST, "/api/appointments/", token, Some(&booking)).await;
+    assert_eq!(status, StatusCode::CREATED, "{appointment}");
+    let aid = appointment["id"].as_str().unwrap().to_string();
+    for (method, path, body) in [
+        (Method::POST, format!("/api/appointments/{aid}/contacts/"), Some(format!(r#"{{"channel": "phone", "result": "reached", "note": "spoke to {NAME} at {PHONE}"}}"#))),
+        (Method::POST, format!("/api/appointments/{aid}/contacts/"), Some(format!(r#"{{"channel": "{NAME}", "result": "{PHONE}"}}"#))),
+        (Method::PATCH, format!("/api/appointments/{aid}/"), Some(r#"{"showedUp": true, "wasLate": false}"#.to_string())),
+        (Method::POST, format!("/api/appointments/{aid}/correct-outcome/"), Some(format!(r#"{{"showedUp": false, "reason": "{NAME} called {PHONE}"}}"#))),
+        (Method::GET, format!("/api/admin/doctors/all/?q={name_q}"), None),
+        (Method::PATCH, format!("/api/admin/doctors/{doctor_id}/"), Some(format!(r#"{{"full_name": "Dr {NAME}", "email": "{PATIENT_EMAIL}"}}"#))),
+        (Method::PATCH, format!("/api/admin/doctors/{doctor_id}/"), Some(format!(r#"{{"is_active": "{NAME}"}}"#))),
+        (Method::POST, format!("/api/admin/doctors/{doctor_id}/resend-otp/"), None),
+        (Method::GET, format!("/api/outreach/?date={name_q}"), None),
+        (Method::GET, "/api/outreach/".to_string(), None),
+        (Method::GET, format!("/api/admin/events/?actor={name_q}"), None),
+        (Method::GET, format!("/api/appointments/{aid}/events/"), None),
+        (Method::GET, format!("/api/analytics/capacity/?from={name_q}&doctorId={PHONE_DIGITS}"), None),
+    ] {
+        c.send(method, &path, token, body.as_deref()).await;
+    }
+    let reminded = eventually(Duration::from_secs(30), || {
+        let dir = maildir.clone();
+        async move { (mailbox::count_to(&dir, PATIENT_EMAIL) >= 1).then_some(()) }
+    })
+    .await;
+    assert!(reminded.is_some(), "the worker e-mailed the reminder (its path is logged too)");
     c.send(Method::POST, "/api/appointments/", token, Some(&format!(r#"{{"patientIdInput": "{NAME}", "appointmentDate": "{NAME}"}}"#))).await;
     c.send(Method::POST, "/api/predictions/predict/", token, Some(&format!(r#"{{"age": "{NAME}", "gender": "F", "appointmentDate": "{PHONE}"}}"#))).await;
     let change = format!(r#"{{"old_password": "{PASSWORD}", "new_password": "{PASSWORD}-2"}}"#);

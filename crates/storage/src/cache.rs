@@ -13,7 +13,10 @@
 //! - an invalidation that cannot be confirmed (Redis slow or down) turns the
 //!   namespace's cache off in this process and retries in the background until
 //!   it succeeds; the stale window for other processes is bounded by the entry
-//!   TTL (60 s), and the failure is logged.
+//!   TTL (60 s), and the failure is logged;
+//! - on a miss, one request per key loads at a time in this process and the
+//!   others wait for it, then read what it stored (an expensive read such as
+//!   the analytics is not run 64 times at once after each invalidation).
 //!
 //! When Redis is unreachable the cache is a no-op (warned once until it
 //! recovers) and callers read from MongoDB.
@@ -61,6 +64,8 @@ pub struct Cache {
     degraded: Arc<AtomicBool>,
     /// Namespaces whose last invalidation is not confirmed: not read from the cache here.
     unconfirmed: Arc<Mutex<HashMap<String, ()>>>,
+    /// One loader per key at a time (single flight).
+    loading: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// A generation read before a load, to store the loaded value under.
@@ -74,6 +79,7 @@ impl Cache {
             prefix: prefix.to_string(),
             degraded: Arc::new(AtomicBool::new(false)),
             unconfirmed: Arc::new(Mutex::new(HashMap::new())),
+            loading: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -166,9 +172,37 @@ impl Cache {
         if let Some(hit) = self.get(namespace, &generation, key).await {
             return Ok(hit);
         }
-        let value = load().await?;
-        self.put(namespace, &generation, key, &value).await;
-        Ok(value)
+        // Single flight: wait for a load of the same key already under way here.
+        let flight = format!("{namespace}\u{1f}{key}");
+        let gate = match self.loading.lock() {
+            Ok(mut loading) => loading.entry(flight.clone()).or_default().clone(),
+            Err(_) => Arc::new(tokio::sync::Mutex::new(())),
+        };
+        let guard = gate.lock().await;
+        // The generation is read again before loading, so what is stored is never older than it.
+        let generation = self.generation(namespace).await;
+        let hit = match &generation {
+            Some(g) => self.get(namespace, g, key).await,
+            None => None,
+        };
+        let result = match hit {
+            Some(hit) => Ok(hit),
+            None => {
+                let value = load().await;
+                if let (Ok(v), Some(g)) = (&value, &generation) {
+                    self.put(namespace, g, key, v).await;
+                }
+                value
+            }
+        };
+        drop(guard);
+        if let Ok(mut loading) = self.loading.lock() {
+            // The map's reference and ours: nobody else is waiting.
+            if Arc::strong_count(&gate) <= 2 {
+                loading.remove(&flight);
+            }
+        }
+        result
     }
 
     /// Makes every cached entry of the namespace unreachable. If Redis does not

@@ -34,7 +34,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::appointment::{Appointment, AppointmentStatus, Attended};
 use domain::audit::{Event, EventKind};
 use domain::clinic_time::ClinicZone;
-use domain::patient::{Gender, Patient, PatientFields};
+use domain::patient::{Patient, PatientFields};
 use domain::search_text;
 use mongodb::bson::{doc, Bson, Document};
 use mongodb::options::ReturnDocument;
@@ -212,22 +212,7 @@ pub async fn insert_appointments(store: &Store, items: &[SeedAppointment], slot_
 /// appointment (`None` for any other): insert these with `Store::insert_history_batch`.
 pub fn history_row(a: &Appointment, p: &Patient, zone: &ClinicZone) -> Option<HistoryRow> {
     let outcome = a.outcome.filter(|_| a.status == AppointmentStatus::Done)?;
-    Some(HistoryRow {
-        key: format!("live:{}", a.id),
-        patient_id: p.id.clone(),
-        appointment_day: a.starts_at.format(DAY_FORMAT).to_string(),
-        booked_at: zone.local(a.created_at).format(TIME_FORMAT).to_string(),
-        no_show: outcome.no_show(),
-        age: p.current_age(a.starts_at.date()),
-        female: p.gender == Gender::F,
-        neighbourhood: p.neighbourhood.clone().unwrap_or_default(),
-        scholarship: p.flags.scholarship,
-        hypertension: p.flags.hypertension,
-        diabetes: p.flags.diabetes,
-        alcoholism: p.flags.alcoholism,
-        handicap: p.flags.handicap,
-        sms_received: a.sms_received,
-    })
+    Some(appointments::effects::live_history_row(&a.id, a.starts_at, a.created_at, a.sms_received, p, outcome.no_show(), zone))
 }
 
 #[cfg(test)]
@@ -235,7 +220,7 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use domain::appointment::Outcome;
-    use domain::patient::{Attendance, ClinicalFlags};
+    use domain::patient::{Attendance, ClinicalFlags, Gender};
     use domain::prediction::Prediction;
 
     fn zone() -> ClinicZone {

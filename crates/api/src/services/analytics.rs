@@ -9,7 +9,7 @@ use crate::state::AppState;
 use ml::metrics::{CalibrationBucket, GroupMargins, GroupTables, ScoreCells};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use storage::appointments::analytics::{TallyCell, FINE_BINS, GROUP_BINS};
+use storage::appointments::analytics::{TallyCell, BINS};
 use storage::appointments::AppointmentFilter;
 use utoipa::ToSchema;
 
@@ -124,8 +124,8 @@ pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result
         .cache
         .read_through(CACHE, &key, || async {
             let tally = state.store.prediction_tally(filter).await?;
-            let per_version = grouped(&tally.by_version, FINE_BINS, None);
-            let mut everyone = ScoreCells::new(FINE_BINS);
+            let per_version = grouped(&tally.by_version, BINS, None);
+            let mut everyone = ScoreCells::new(BINS);
             for cells in per_version.values() {
                 everyone.merge(cells);
             }
@@ -133,9 +133,9 @@ pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result
             let groups_of = |whole: &ScoreCells, model: Option<&str>| {
                 GroupTables::compare(
                     whole,
-                    grouped(&tally.by_gender, GROUP_BINS, model),
-                    grouped(&tally.by_age_band, GROUP_BINS, model),
-                    grouped(&tally.by_neighbourhood, GROUP_BINS, model),
+                    grouped(&tally.by_gender, BINS, model),
+                    grouped(&tally.by_age_band, BINS, model),
+                    grouped(&tally.by_neighbourhood, BINS, model),
                     &margins,
                 )
             };
@@ -155,7 +155,7 @@ mod tests {
     use super::*;
 
     fn cells(rows: &[(bool, bool, f64)]) -> ScoreCells {
-        let mut c = ScoreCells::new(FINE_BINS);
+        let mut c = ScoreCells::new(BINS);
         for &(flagged, missed, p) in rows {
             c.add(p, missed, flagged);
         }
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn an_empty_scope_gives_zeros() {
-        let s = figures(&ScoreCells::new(FINE_BINS));
+        let s = figures(&ScoreCells::new(BINS));
         assert_eq!((s.total, s.correct, s.accuracy), (0, 0, 0));
     }
 

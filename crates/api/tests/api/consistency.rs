@@ -142,3 +142,25 @@ async fn a_duplicate_patient_is_named_from_the_key_pattern() {
     assert_eq!((again.status, again.body["code"].as_str()), (StatusCode::CONFLICT, Some("duplicate_patient")), "{again:?}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn after_a_miss_one_request_loads_and_the_others_wait_for_its_result() {
+    let iso = testkit::Isolation::new();
+    let cache = cache_for(&iso.services.redis_url, &iso.redis_prefix());
+    let loads = std::sync::atomic::AtomicUsize::new(0);
+    let readers = (0..16).map(|_| {
+        cache.read_through("analytics", "dashboard", || async {
+            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            Ok::<_, ()>(42u32)
+        })
+    });
+    let values = futures_util::future::join_all(readers).await;
+    assert!(values.iter().all(|v| *v == Ok(42)));
+    assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 1, "one expensive load, not sixteen");
+    // A write in between still forces a fresh load.
+    cache.invalidate("analytics").await;
+    let fresh: u32 = cache.read_through("analytics", "dashboard", || async { Ok::<_, ()>(43u32) }).await.unwrap();
+    assert_eq!(fresh, 43);
+    iso.cleanup().await;
+}

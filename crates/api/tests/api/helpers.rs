@@ -162,3 +162,23 @@ impl TestApp {
         .expect("job finished")
     }
 }
+
+/// An imported history row for `patient` (a 19-to-40-year-old woman in CENTRO, no conditions).
+pub fn history_row(key: String, patient: &str, day: String, booked_at: &str, no_show: bool, age: u8, sms_received: bool) -> storage::history::HistoryRow {
+    storage::history::HistoryRow {
+        key,
+        patient_id: patient.to_string(),
+        appointment_day: day,
+        booked_at: booked_at.into(),
+        no_show,
+        age,
+        female: true,
+        neighbourhood: "CENTRO".into(),
+        scholarship: false,
+        hypertension: false,
+        diabetes: false,
+        alcoholism: false,
+        handicap: 0,
+        sms_received,
+    }
+}

@@ -68,21 +68,9 @@ async fn booking_makes_the_same_few_round_trips_whatever_the_history() {
     let newcomer = app.patient(&app.admin, "New Nina").await;
     let regular = app.patient(&app.admin, "Regular Rosa").await;
     let rows: Vec<storage::history::HistoryRow> = (0..600)
-        .map(|i| storage::history::HistoryRow {
-            key: format!("import:trips-{i}"),
-            patient_id: regular.clone(),
-            appointment_day: format!("2016-0{}-{:02}", 4 + i % 3, 1 + i % 28),
-            booked_at: "2016-03-01T08:00:00".into(),
-            no_show: i % 4 == 0,
-            age: 40,
-            female: true,
-            neighbourhood: "CENTRO".into(),
-            scholarship: false,
-            hypertension: false,
-            diabetes: false,
-            alcoholism: false,
-            handicap: 0,
-            sms_received: true,
+        .map(|i| {
+            let day = format!("2016-0{}-{:02}", 4 + i % 3, 1 + i % 28);
+            crate::helpers::history_row(format!("import:trips-{i}"), &regular, day, "2016-03-01T08:00:00", i % 4 == 0, 40, true)
         })
         .collect();
     app.state.store.insert_history_batch(&rows).await.unwrap();

@@ -18,21 +18,9 @@ fn history(patient: &str, missed: &[bool]) -> Vec<storage::history::HistoryRow> 
     missed
         .iter()
         .enumerate()
-        .map(|(i, &no_show)| storage::history::HistoryRow {
-            key: format!("import:trust-{patient}-{i}"),
-            patient_id: patient.to_string(),
-            appointment_day: format!("2016-05-{:02}", 2 + i),
-            booked_at: "2016-04-20T08:00:00".into(),
-            no_show,
-            age: 19,
-            female: true,
-            neighbourhood: "CENTRO".into(),
-            scholarship: false,
-            hypertension: false,
-            diabetes: false,
-            alcoholism: false,
-            handicap: 0,
-            sms_received: false,
+        .map(|(i, &no_show)| {
+            let day = format!("2016-05-{:02}", 2 + i);
+            crate::helpers::history_row(format!("import:trust-{patient}-{i}"), patient, day, "2016-04-20T08:00:00", no_show, 19, false)
         })
         .collect()
 }

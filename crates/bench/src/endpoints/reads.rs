@@ -212,7 +212,7 @@ pub fn analytics(ctx: &Ctx) -> Vec<Endpoint> {
             key: "analytics-cold",
             name: "GET /api/analytics/predictions/, cold".into(),
             kind: Kind::AnalyticsCold,
-            raw_does: "users.findOne; the prediction_tally aggregation ($match, $project, $unwind of 4 dimensions, $group), every cell read".into(),
+            raw_does: "users.findOne; the prediction_tally aggregation ($match, one $group by model, gender, age band, neighbourhood, score bin, outcome and flag), every cell read".into(),
             api: get(ctx, path.clone(), &admin.token, Some(ANALYTICS)),
             raw: raw(ctx, move |r, _| async move { r.tally(admin.oid).await }),
             prime: None,

@@ -15,12 +15,25 @@ use domain::patient::{Gender, Patient};
 use mongodb::bson::doc;
 
 fn history_row(d: &AppointmentDoc, p: &Patient, no_show: bool, zone: &ClinicZone) -> HistoryRow {
-    let starts_at = from_bson_time(d.starts_at).naive_utc();
+    live_history_row(&d.id.to_hex(), from_bson_time(d.starts_at).naive_utc(), from_bson_time(d.created_at), d.sms_received, p, no_show, zone)
+}
+
+/// The training-history row of a live appointment's outcome: the patient's
+/// features as they are now, the booking in clinic time, keyed by the appointment.
+pub(crate) fn live_history_row(
+    appointment_id: &str,
+    starts_at: chrono::NaiveDateTime,
+    created_at: chrono::DateTime<chrono::Utc>,
+    sms_received: bool,
+    p: &Patient,
+    no_show: bool,
+    zone: &ClinicZone,
+) -> HistoryRow {
     HistoryRow {
-        key: format!("live:{}", d.id.to_hex()),
+        key: format!("live:{appointment_id}"),
         patient_id: p.id.clone(),
         appointment_day: starts_at.format(DAY_FORMAT).to_string(),
-        booked_at: zone.local(from_bson_time(d.created_at)).format(TIME_FORMAT).to_string(),
+        booked_at: zone.local(created_at).format(TIME_FORMAT).to_string(),
         no_show,
         age: p.current_age(starts_at.date()),
         female: p.gender == Gender::F,
@@ -30,7 +43,7 @@ fn history_row(d: &AppointmentDoc, p: &Patient, no_show: bool, zone: &ClinicZone
         diabetes: p.flags.diabetes,
         alcoholism: p.flags.alcoholism,
         handicap: p.flags.handicap,
-        sms_received: d.sms_received,
+        sms_received,
     }
 }
 

@@ -5,7 +5,7 @@
 
 pub mod analytics;
 mod doc;
-mod effects;
+pub(crate) mod effects;
 mod reads;
 pub mod capacity;
 pub mod reminders;
