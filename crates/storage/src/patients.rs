@@ -198,16 +198,19 @@ impl Store {
         if let Some(n) = &filter.neighbourhood {
             query.insert("neighbourhood", n);
         }
-        let total = page_total(&self.patients(), query.clone(), None).await?;
-        let cursor = self
-            .patients()
-            .find(query)
-            .projection(without_ledger())
-            .sort(doc! { "created_at": -1, "_id": -1 })
-            .skip(page.skip())
-            .limit(i64::from(page.page_size))
-            .await?;
-        let docs = collect(cursor).await?;
+        // The total and the page are sent at once: two round trips, one wait.
+        let patients = self.patients();
+        let page_of = async {
+            let cursor = patients
+                .find(query.clone())
+                .projection(without_ledger())
+                .sort(doc! { "created_at": -1, "_id": -1 })
+                .skip(page.skip())
+                .limit(i64::from(page.page_size))
+                .await?;
+            collect(cursor).await
+        };
+        let (total, docs) = futures_util::future::try_join(page_total(&patients, query.clone(), None), page_of).await?;
         Ok((docs.into_iter().map(Patient::try_from).collect::<Result<_>>()?, total))
     }
 

@@ -74,7 +74,7 @@ pub(crate) async fn search(state: web::Data<AppState>, user: CurrentUser, req: H
     if !query.has_filter() {
         return Ok(HttpResponse::Ok().json(Vec::<AppointmentOut>::new()));
     }
-    let (items, _) = state.store.list_appointments(&filter, AppointmentOrder::NewestBooked, page).await?;
+    let items = state.store.find_appointments(&filter, AppointmentOrder::NewestBooked, page).await?;
     Ok(HttpResponse::Ok().json(items.iter().map(AppointmentOut::from).collect::<Vec<_>>()))
 }
 

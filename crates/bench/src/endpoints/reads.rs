@@ -52,7 +52,7 @@ pub fn patients(ctx: &Ctx) -> Vec<Endpoint> {
             key: "patients-cold",
             name: "GET /api/patients/ page 1, cold".into(),
             kind: Kind::UncachedRead,
-            raw_does: "users.findOne; patients.estimatedDocumentCount; patients.find({}) sort created_at,_id limit 20".into(),
+            raw_does: "users.findOne; patients.estimatedDocumentCount and patients.find({}) sort created_at,_id limit 20, at once".into(),
             api: get(ctx, list.clone(), &admin.token, Some(PATIENTS)),
             raw: raw(ctx, move |r, _| async move { r.patient_page(admin.oid).await }),
             prime: None,
@@ -108,7 +108,7 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
     let all = |filter| AppointmentQuery { filter, sort: newest.clone(), hint: None };
     let searches = &ctx.work.searches;
     let search_paths = searches.iter().map(|q| query("/api/appointments/search/", &[("q", q), ("status", "pending")])).collect();
-    let search_queries = searches
+    let search_queries: Vec<AppointmentQuery> = searches
         .iter()
         .map(|q| {
             let mut filter = doc! { "status": "pending" };
@@ -140,7 +140,7 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             key: "appointments-admin",
             name: "GET /api/appointments/ page 1, admin, cold".into(),
             kind: Kind::UncachedRead,
-            raw_does: "users.findOne; appointments.estimatedDocumentCount; find({}) sort created_at,_id limit 20".into(),
+            raw_does: "users.findOne; appointments.estimatedDocumentCount and find({}) sort created_at,_id limit 20, at once".into(),
             api: get(ctx, vec!["/api/appointments/".into()], &admin.token, Some(LISTS)),
             raw: page(ctx, admin.oid, vec![all(doc! {})]),
             prime: None,
@@ -160,7 +160,7 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             key: "appointments-doctor",
             name: "GET /api/appointments/ page 1, one doctor, cold".into(),
             kind: Kind::UncachedRead,
-            raw_does: "users.findOne; appointments.countDocuments({doctor_id}); find({doctor_id}) sort created_at,_id limit 20".into(),
+            raw_does: "users.findOne; appointments.countDocuments({doctor_id}) and find({doctor_id}) sort created_at,_id limit 20, at once".into(),
             api: get(ctx, vec!["/api/appointments/".into()], &doctor.token, Some(LISTS)),
             raw: page(ctx, doctor.oid, vec![all(doc! { "doctor_id": &doctor.id })]),
             prime: None,
@@ -170,9 +170,15 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             key: "appointments-search",
             name: format!("GET /api/appointments/search/?q=&status=pending ({} queries), admin", searches.len()),
             kind: Kind::UncachedRead,
-            raw_does: "users.findOne; countDocuments + find({status, patient_terms $all}) hint patient_terms, limit 20".into(),
+            raw_does: "users.findOne; find({status, patient_terms $all}) hint patient_terms, limit 20 (no total)".into(),
             api: get(ctx, search_paths, &admin.token, None),
-            raw: page(ctx, admin.oid, search_queries),
+            raw: {
+                let queries = Arc::new(search_queries);
+                raw(ctx, move |r, seq| {
+                    let queries = queries.clone();
+                    async move { r.appointment_search(admin.oid, &queries[seq as usize % queries.len()]).await }
+                })
+            },
             prime: None,
             before_cell: None,
         },
@@ -180,7 +186,7 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             key: "appointments-day",
             name: format!("GET /api/appointments/?date=&ordering=time ({} days), admin, cold", days.len()),
             kind: Kind::UncachedRead,
-            raw_does: "users.findOne; countDocuments + find({starts_at in day}) sort starts_at,_id limit 20".into(),
+            raw_does: "users.findOne; countDocuments and find({starts_at in day}) sort starts_at,_id limit 20, at once".into(),
             api: get(ctx, day_paths, &admin.token, Some(LISTS)),
             raw: page(ctx, admin.oid, day_queries),
             prime: None,

@@ -21,17 +21,20 @@ impl Raw {
     pub async fn patient_page(&self, user: ObjectId) -> anyhow::Result<usize> {
         self.auth(user).await?;
         let patients = self.collection("patients");
-        patients.estimated_document_count().await?;
-        let page: Vec<Document> = patients
-            .find(doc! {})
-            .projection(without_ledger())
-            .sort(doc! { "created_at": -1, "_id": -1 })
-            .skip(0)
-            .limit(20)
-            .await?
-            .try_collect()
-            .await?;
-        Ok(page.len())
+        let page = async {
+            let page: Vec<Document> = patients
+                .find(doc! {})
+                .projection(without_ledger())
+                .sort(doc! { "created_at": -1, "_id": -1 })
+                .skip(0)
+                .limit(20)
+                .await?
+                .try_collect()
+                .await?;
+            anyhow::Ok(page.len())
+        };
+        let (_, found) = futures_util::future::try_join(async { Ok(patients.estimated_document_count().await?) }, page).await?;
+        Ok(found)
     }
 
     /// `GET /api/patients/search/`: up to 500 index matches (ranked in memory by the API).
@@ -49,19 +52,34 @@ impl Raw {
         Ok(found.len())
     }
 
-    /// `list_appointments`: the total (estimated when unfiltered), then the page.
+    /// `list_appointments`: the total (estimated when unfiltered) and the page, sent at once.
     pub async fn appointment_page(&self, user: ObjectId, q: &AppointmentQuery) -> anyhow::Result<usize> {
         self.auth(user).await?;
         let appointments = self.collection("appointments");
-        if q.filter.is_empty() {
-            appointments.estimated_document_count().await?;
-        } else {
-            let mut count = appointments.count_documents(q.filter.clone());
-            if let Some(h) = &q.hint {
-                count = count.hint(Hint::Keys(h.clone()));
+        let total = async {
+            if q.filter.is_empty() {
+                appointments.estimated_document_count().await?;
+            } else {
+                let mut count = appointments.count_documents(q.filter.clone());
+                if let Some(h) = &q.hint {
+                    count = count.hint(Hint::Keys(h.clone()));
+                }
+                count.await?;
             }
-            count.await?;
-        }
+            anyhow::Ok(())
+        };
+        let ((), found) = futures_util::future::try_join(total, self.appointment_find(q)).await?;
+        Ok(found)
+    }
+
+    /// `find_appointments` (a search: the page, no total).
+    pub async fn appointment_search(&self, user: ObjectId, q: &AppointmentQuery) -> anyhow::Result<usize> {
+        self.auth(user).await?;
+        self.appointment_find(q).await
+    }
+
+    async fn appointment_find(&self, q: &AppointmentQuery) -> anyhow::Result<usize> {
+        let appointments = self.collection("appointments");
         let mut find = appointments.find(q.filter.clone()).projection(without_logs()).sort(q.sort.clone()).skip(0).limit(20);
         if let Some(h) = &q.hint {
             find = find.hint(Hint::Keys(h.clone()));

@@ -72,32 +72,37 @@ impl Store {
         Ok(self.logs(id).await?.contacts.into_iter().map(Contact::from).collect())
     }
 
-    /// A page of appointments with the total count.
+    /// A page of appointments with the total count, both sent at once.
     pub async fn list_appointments(
         &self,
         filter: &AppointmentFilter,
         order: AppointmentOrder,
         page: PageRequest,
     ) -> Result<(Vec<Appointment>, u64)> {
-        let query = filter.to_query();
+        let collection = self.appointment_docs();
+        let total = page_total(&collection, filter.to_query(), filter.hint());
+        let (total, items) = futures_util::future::try_join(total, self.find_appointments(filter, order, page)).await?;
+        Ok((items, total))
+    }
+
+    /// A page of appointments, without counting them all (searches return no total).
+    pub async fn find_appointments(&self, filter: &AppointmentFilter, order: AppointmentOrder, page: PageRequest) -> Result<Vec<Appointment>> {
         let sort = match order {
             AppointmentOrder::NewestBooked => doc! { "created_at": -1, "_id": -1 },
             AppointmentOrder::StartTime => doc! { "starts_at": 1, "_id": 1 },
         };
-        let hint = filter.hint();
-        let total = page_total(&self.appointment_docs(), query.clone(), hint.clone()).await?;
         let collection = self.appointment_docs();
         let mut find = collection
-            .find(query)
+            .find(filter.to_query())
             .projection(without_logs())
             .sort(sort)
             .skip(page.skip())
             .limit(i64::from(page.page_size));
-        if let Some(hint) = hint {
+        if let Some(hint) = filter.hint() {
             find = find.hint(hint);
         }
         let cursor = find.await?;
-        Ok((collect(cursor).await?.into_iter().map(Appointment::from).collect(), total))
+        Ok(collect(cursor).await?.into_iter().map(Appointment::from).collect())
     }
 
     pub async fn count_patient_appointments(&self, patient_id: &str) -> Result<u64> {
