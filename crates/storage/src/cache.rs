@@ -15,8 +15,11 @@
 //!   it succeeds; the stale window for other processes is bounded by the entry
 //!   TTL (60 s), and the failure is logged;
 //! - on a miss, one request per key loads at a time in this process and the
-//!   others wait for it, then read what it stored (an expensive read such as
-//!   the analytics is not run 64 times at once after each invalidation).
+//!   others wait for it and take its result when it was loaded at the
+//!   generation they read (an expensive read such as the analytics is not run
+//!   64 times at once after each invalidation);
+//! - a write states the invalidations it owes before it starts ([`Cache::owe`]),
+//!   so they happen even if its request is dropped or fails half-way.
 //!
 //! When Redis is unreachable the cache is a no-op (warned once until it
 //! recovers) and callers read from MongoDB.
@@ -64,8 +67,68 @@ pub struct Cache {
     degraded: Arc<AtomicBool>,
     /// Namespaces whose last invalidation is not confirmed: not read from the cache here.
     unconfirmed: Arc<Mutex<HashMap<String, ()>>>,
-    /// One loader per key at a time (single flight).
-    loading: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// One loader per key at a time (single flight), and the last result it
+    /// loaded with the generation read before loading.
+    loading: Arc<Mutex<HashMap<String, Flight>>>,
+}
+
+/// A key's single flight: whoever holds the lock loads; the result is kept
+/// with the generation read before the load, for those who waited.
+type Flight = Arc<tokio::sync::Mutex<Option<(String, String)>>>;
+
+/// Holds a flight while it is used; the last user removes it from the map,
+/// also when its request is dropped half-way.
+struct FlightGuard<'a> {
+    map: &'a Mutex<HashMap<String, Flight>>,
+    key: String,
+    flight: Flight,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut map) = self.map.lock() {
+            // The map's reference and this one: nobody else is waiting.
+            if Arc::strong_count(&self.flight) <= 2 && map.get(&self.key).is_some_and(|f| Arc::ptr_eq(f, &self.flight)) {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Invalidations owed by a write: [`Cache::owe`] before the write,
+/// [`Owed::pay`] once it is done. If the request is dropped or fails in
+/// between, they are made in the background anyway, so a write whose
+/// client went away still reaches every reader.
+pub struct Owed {
+    cache: Cache,
+    namespaces: Vec<&'static str>,
+    paid: bool,
+}
+
+impl Owed {
+    /// Makes the invalidations now (before the write is answered).
+    pub async fn pay(mut self) {
+        for namespace in &self.namespaces {
+            self.cache.invalidate(namespace).await;
+        }
+        self.paid = true;
+    }
+}
+
+impl Drop for Owed {
+    fn drop(&mut self) {
+        if self.paid {
+            return;
+        }
+        let (cache, namespaces) = (self.cache.clone(), std::mem::take(&mut self.namespaces));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for namespace in namespaces {
+                    cache.invalidate(namespace).await;
+                }
+            });
+        }
+    }
 }
 
 /// A generation read before a load, to store the loaded value under.
@@ -172,37 +235,35 @@ impl Cache {
         if let Some(hit) = self.get(namespace, &generation, key).await {
             return Ok(hit);
         }
-        // Single flight: wait for a load of the same key already under way here.
-        let flight = format!("{namespace}\u{1f}{key}");
-        let gate = match self.loading.lock() {
-            Ok(mut loading) => loading.entry(flight.clone()).or_default().clone(),
-            Err(_) => Arc::new(tokio::sync::Mutex::new(())),
+        // Single flight: one load of a key at a time here; those who waited
+        // take its result if it was loaded at their generation (it then
+        // reflects every write they could have made before asking).
+        let name = format!("{namespace}\u{1f}{key}");
+        let flight = match self.loading.lock() {
+            Ok(mut loading) => loading.entry(name.clone()).or_default().clone(),
+            Err(_) => return load().await,
         };
-        let guard = gate.lock().await;
-        // The generation is read again before loading, so what is stored is never older than it.
-        let generation = self.generation(namespace).await;
-        let hit = match &generation {
-            Some(g) => self.get(namespace, g, key).await,
-            None => None,
-        };
-        let result = match hit {
-            Some(hit) => Ok(hit),
-            None => {
-                let value = load().await;
-                if let (Ok(v), Some(g)) = (&value, &generation) {
-                    self.put(namespace, g, key, v).await;
+        let held = FlightGuard { map: &self.loading, key: name, flight };
+        let mut last = held.flight.lock().await;
+        if let Some((at, json)) = last.as_ref() {
+            if *at == generation.0 {
+                if let Ok(shared) = serde_json::from_str(json) {
+                    return Ok(shared);
                 }
-                value
-            }
-        };
-        drop(guard);
-        if let Ok(mut loading) = self.loading.lock() {
-            // The map's reference and ours: nobody else is waiting.
-            if Arc::strong_count(&gate) <= 2 {
-                loading.remove(&flight);
             }
         }
-        result
+        if let Some(hit) = self.get(namespace, &generation, key).await {
+            return Ok(hit);
+        }
+        let value = load().await?;
+        self.put(namespace, &generation, key, &value).await;
+        *last = serde_json::to_string(&value).ok().map(|json| (generation.0.clone(), json));
+        Ok(value)
+    }
+
+    /// Invalidations a write will owe (see [`Owed`]).
+    pub fn owe(&self, namespaces: &[&'static str]) -> Owed {
+        Owed { cache: self.clone(), namespaces: namespaces.to_vec(), paid: false }
     }
 
     /// Makes every cached entry of the namespace unreachable. If Redis does not

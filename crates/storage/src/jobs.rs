@@ -14,7 +14,8 @@
 //!   and recording the result only count for the claim that holds the job, so
 //!   a worker that lost its lease (stalled, cut off from the database) can
 //!   neither extend nor overwrite the run that replaced it;
-//! - a job whose worker died [`MAX_ATTEMPTS`] times is failed, not run forever;
+//! - a job whose worker stopped while running it [`MAX_STOPS`] times is
+//!   failed, not run forever (retries after a transient failure don't count);
 //! - retries are scheduled here, not in Redis ([`Store::retry_job_later`]);
 //! - a job that no worker could run for a day is failed with a reason
 //!   ([`Store::fail_stale_jobs`]).
@@ -56,7 +57,7 @@ impl Default for Dispatch {
 
 /// A job whose worker stopped while running it this many times is failed
 /// (a job that crashes its worker must not take every worker down in turn).
-pub const MAX_ATTEMPTS: u32 = 10;
+pub const MAX_STOPS: u32 = 10;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct JobDoc {
@@ -85,6 +86,9 @@ pub(crate) struct JobDoc {
     not_before: Option<BsonDateTime>,
     #[serde(default)]
     attempts: u32,
+    /// How often the worker running it stopped (its lease expired).
+    #[serde(default)]
+    stops: u32,
     created_at: BsonDateTime,
     updated_at: BsonDateTime,
 }
@@ -172,6 +176,7 @@ impl NewJob {
             claim: None,
             not_before: None,
             attempts: 0,
+            stops: 0,
             created_at: now,
             updated_at: now,
         }
@@ -260,17 +265,16 @@ impl Store {
         Ok(())
     }
 
-    /// Claims a job for running, under a new claim token. `None` when it is
-    /// finished, running under another worker's unexpired lease, or waiting
-    /// out a retry delay: the caller then does nothing.
+    /// Claims a queued job for running, under a new claim token. `None` when
+    /// it is running (a job whose worker died is queued again by
+    /// [`Store::recover_expired_leases`], which counts the stop), finished,
+    /// or waiting out a retry delay: the caller then does nothing.
     pub async fn claim_job(&self, id: &str, now: DateTime<Utc>, lease: Duration) -> Result<Option<JobRecord>> {
         let now_b = to_bson_time(now);
         let claimable = doc! {
             "_id": id,
-            "$or": [
-                { "state": "queued", "$or": [ { "not_before": null }, { "not_before": { "$lte": now_b } } ] },
-                { "state": "running", "lease_until": { "$lt": now_b } },
-            ],
+            "state": "queued",
+            "$or": [ { "not_before": null }, { "not_before": { "$lte": now_b } } ],
         };
         let update = doc! {
             "$set": {
@@ -322,14 +326,14 @@ impl Store {
     }
 
     /// Jobs whose worker died (lease expired) go back to the queue for an
-    /// immediate push; those that already stopped [`MAX_ATTEMPTS`] workers
-    /// are failed with the reason. Returns (requeued, failed).
+    /// immediate push, the stop counted; a job whose worker stopped
+    /// [`MAX_STOPS`] times is failed with the reason. Returns (requeued, failed).
     pub async fn recover_expired_leases(&self, now: DateTime<Utc>) -> Result<(u64, u64)> {
         let now = to_bson_time(now);
         let expired = doc! { "state": "running", "lease_until": { "$lt": now } };
         let mut exhausted = expired.clone();
-        exhausted.insert("attempts", doc! { "$gte": MAX_ATTEMPTS });
-        let message = format!("the worker running it stopped {MAX_ATTEMPTS} times; request it again");
+        exhausted.insert("stops", doc! { "$gte": MAX_STOPS - 1 });
+        let message = format!("the worker running it stopped {MAX_STOPS} times; request it again");
         let failed = self
             .jobs()
             .update_many(
@@ -344,6 +348,7 @@ impl Store {
                 doc! {
                     "$set": { "state": "queued", "dispatch.next_at": now, "dispatch.sends": 0, "message": "the worker running it stopped; queued again" },
                     "$unset": { "lease_until": "", "claim": "" },
+                    "$inc": { "stops": 1 },
                 },
             )
             .await?;

@@ -302,7 +302,7 @@ pub struct EventQuery {
     /// Only this actor's events (a user id, or `system`).
     #[param(schema_with = fields::query_text)]
     pub actor: Option<String>,
-    /// From this clinic day (inclusive); default 30 days before today.
+    /// From this clinic day (inclusive); default 30 days before `to` (or today).
     #[param(schema_with = fields::date)]
     pub from: Option<String>,
     /// Up to this clinic day (inclusive).

@@ -17,7 +17,7 @@ crate::resources! {
 const DEFAULT_DAYS: u64 = 30;
 
 /// Events newest first, optionally one actor's and within clinic days `from`..=`to`
-/// (`from` defaults to 30 days before today).
+/// (`from` defaults to 30 days before `to`, or before today).
 #[utoipa::path(get, path = "/api/admin/events/", tag = "outreach", params(EventQuery),
     responses((status = 200, description = "A page of events, newest first", body = Vec<EventOut>)))]
 #[tracing::instrument(skip_all)]
@@ -28,7 +28,7 @@ pub(crate) async fn list(state: web::Data<AppState>, req: HttpRequest) -> ApiRes
         actor: q.actor()?.map(String::from),
         from: Some(zone.start_of_day(match q.from()? {
             Some(day) => day,
-            None => state.today().checked_sub_days(chrono::Days::new(DEFAULT_DAYS)).unwrap_or(chrono::NaiveDate::MIN),
+            None => q.to()?.unwrap_or_else(|| state.today()).checked_sub_days(chrono::Days::new(DEFAULT_DAYS)).unwrap_or(chrono::NaiveDate::MIN),
         })),
         to: q.to()?.and_then(|d| d.succ_opt()).map(|d| zone.start_of_day(d)),
     };

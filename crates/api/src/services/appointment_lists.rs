@@ -1,7 +1,8 @@
-//! Appointment pages (the dashboard's list, one doctor's list), served from
-//! the Redis cache and invalidated by every change to what they show: a
-//! booking, an outcome or its correction, a cancel, a patient's rename.
-//! Searches and a day's list are read from MongoDB every time.
+//! Appointment pages (`GET /api/appointments/` with its filters, a day's list
+//! included, and one doctor's list), served from the Redis cache and
+//! invalidated by every change to what they show: a booking, an outcome or
+//! its correction, a cancel, a patient's edit (appointments carry the name).
+//! Searches are read from MongoDB every time.
 
 use crate::dto::{AppointmentOut, AppointmentPage};
 use crate::error::{ApiError, ApiResult};
@@ -31,9 +32,4 @@ pub async fn page(state: &AppState, filter: &AppointmentFilter, order: Appointme
             Ok::<_, ApiError>(page_of(&items, total, page))
         })
         .await
-}
-
-/// Called after every write that changes what a page shows.
-pub async fn changed(state: &AppState) {
-    state.cache.invalidate(CACHE).await;
 }

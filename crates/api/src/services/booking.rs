@@ -101,6 +101,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
         age_band: Some(ml::metrics::age_band(age).to_string()),
         neighbourhood: patient.neighbourhood.clone(),
     };
+    let owed = state.cache.owe(&[appointment_lists::CACHE]);
     let appointment = state
         .store
         .insert_appointment(NewAppointment {
@@ -126,10 +127,13 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
             }
             other => other.into(),
         })?;
-    appointment_lists::changed(state).await;
+    owed.pay().await;
     tracing::info!(appointment_id = %appointment.id, predicted = appointment.prediction.is_some(), "appointment booked");
     Ok(appointment)
 }
+
+/// What an outcome or its correction changes besides the appointment.
+const OUTCOME_CACHES: [&str; 3] = [patients::CACHE, analytics::CACHE, appointment_lists::CACHE];
 
 /// Brings attendance and the training history in line with the outcome. A
 /// failure here is repaired by the maintenance sweep, so the request still succeeds.
@@ -137,9 +141,6 @@ async fn apply_effects(state: &AppState, id: &str) {
     if let Err(err) = state.store.apply_outcome_effects(id, state.zone()).await {
         tracing::warn!(appointment_id = %id, error = %err, "outcome effects left for the repair sweep");
     }
-    state.cache.invalidate(patients::CACHE).await;
-    state.cache.invalidate(analytics::CACHE).await;
-    appointment_lists::changed(state).await;
 }
 
 /// Records the real outcome once the appointment has started; the prediction is never touched.
@@ -155,6 +156,7 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
     if current.status == AppointmentStatus::Pending {
         check_outcome_time(current.starts_at_utc, state.now())?;
     }
+    let owed = state.cache.owe(&OUTCOME_CACHES);
     let updated = state.store.record_outcome(&current.id, outcome, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict(
             "not_pending",
@@ -163,6 +165,7 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
         other => other.into(),
     })?;
     apply_effects(state, &updated.id).await;
+    owed.pay().await;
     Ok(updated)
 }
 
@@ -182,20 +185,23 @@ pub async fn correct_outcome(state: &AppState, user: &CurrentUser, id: &str, bod
     if current.outcome == Some(outcome) {
         return Ok(current);
     }
+    let owed = state.cache.owe(&OUTCOME_CACHES);
     let updated = state.store.correct_outcome(&current.id, outcome, &user.id, &reason, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict("changed", "The outcome changed meanwhile; reload and try again."),
         other => other.into(),
     })?;
     apply_effects(state, &updated.id).await;
+    owed.pay().await;
     Ok(updated)
 }
 
 pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Appointment> {
     let current = find_scoped(state, user, id).await?;
+    let owed = state.cache.owe(&[appointment_lists::CACHE]);
     let canceled = state.store.cancel_appointment(&current.id, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict("not_pending", "A completed appointment cannot be canceled."),
         other => other.into(),
     })?;
-    appointment_lists::changed(state).await;
+    owed.pay().await;
     Ok(canceled)
 }

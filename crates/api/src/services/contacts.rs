@@ -23,7 +23,6 @@ pub async fn record(state: &AppState, user: &CurrentUser, id: &str, body: &Conta
         reminder_hours: None,
     };
     state.store.add_contact(&appointment.id, &contact).await?;
-    state.cache.invalidate(crate::services::outreach::CACHE).await;
     Ok(contact)
 }
 

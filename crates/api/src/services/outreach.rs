@@ -11,9 +11,6 @@ use domain::pagination::PageRequest;
 use std::collections::HashMap;
 use storage::appointments::AppointmentFilter;
 
-/// Cache namespace of the worklists (not cached yet: contacts change them often).
-pub const CACHE: &str = "outreach";
-
 /// The worklist of `day`, scoped to `doctor_id` when given.
 pub async fn worklist(state: &AppState, day: chrono::NaiveDate, doctor_id: Option<String>, page: PageRequest) -> Result<WorklistPage, ApiError> {
     let filter = AppointmentFilter { doctor_id, status: Some(AppointmentStatus::Pending), ..Default::default() }.on_day(day);

@@ -43,26 +43,25 @@ fn duplicate() -> ApiError {
 
 pub async fn create(state: &AppState, proposed_id: Option<&str>, draft: &PatientDraft, creator: &str) -> ApiResult<Patient> {
     let fields = draft.parse(today(state))?;
+    let owed = state.cache.owe(&[CACHE]);
     let patient = state.store.insert_patient(proposed_id, &fields, creator).await.map_err(|e| match e {
         storage::StorageError::Duplicate { .. } => duplicate(),
         other => other.into(),
     })?;
-    state.cache.invalidate(CACHE).await;
+    owed.pay().await;
     tracing::info!(patient_id = %patient.id, "patient registered");
     Ok(patient)
 }
 
 pub async fn update(state: &AppState, current: &Patient, draft: &PatientDraft) -> ApiResult<Patient> {
     let fields = draft.parse(today(state))?;
+    // Appointments carry the patient's name.
+    let owed = state.cache.owe(&[CACHE, crate::services::appointment_lists::CACHE]);
     let patient = state.store.update_patient(current, &fields).await.map_err(|e| match e {
         storage::StorageError::Duplicate { .. } => duplicate(),
         other => other.into(),
     })?;
-    state.cache.invalidate(CACHE).await;
-    if patient.full_name != current.full_name {
-        // Appointments carry the patient's name.
-        crate::services::appointment_lists::changed(state).await;
-    }
+    owed.pay().await;
     Ok(patient)
 }
 
@@ -72,8 +71,9 @@ pub async fn delete(state: &AppState, id: &str) -> ApiResult<()> {
     if state.store.count_patient_appointments(id).await? > 0 {
         return Err(ApiError::conflict("has_appointments", "This patient has appointments and cannot be deleted."));
     }
+    let owed = state.cache.owe(&[CACHE]);
     state.store.delete_patient(id).await?;
-    state.cache.invalidate(CACHE).await;
+    owed.pay().await;
     Ok(())
 }
 

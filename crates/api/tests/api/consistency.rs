@@ -164,3 +164,21 @@ async fn after_a_miss_one_request_loads_and_the_others_wait_for_its_result() {
     assert_eq!(fresh, 43);
     iso.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_write_whose_request_is_dropped_still_invalidates_what_it_owed() {
+    let iso = testkit::Isolation::new();
+    let cache = cache_for(&iso.services.redis_url, &iso.redis_prefix());
+    let cached: String = cache.read_through("patients", "page 1", || async { Ok::<_, ()>("before".to_string()) }).await.unwrap();
+    assert_eq!(cached, "before");
+    // The write happened, then its request was dropped (client gone, or an error) before paying.
+    let owed = cache.owe(&["patients"]);
+    drop(owed);
+    let fresh = testkit::eventually(std::time::Duration::from_secs(5), || async {
+        let v: String = cache.read_through("patients", "page 1", || async { Ok::<_, ()>("after".to_string()) }).await.unwrap();
+        (v == "after").then_some(v)
+    })
+    .await;
+    assert_eq!(fresh.as_deref(), Some("after"), "the owed invalidation was made in the background");
+    iso.cleanup().await;
+}

@@ -121,8 +121,11 @@ async fn a_run_that_lost_its_claim_can_neither_extend_nor_overwrite_the_run_that
     let first = store.claim_job(&job.id, t0, lease).await.unwrap().expect("claimed");
     assert!(store.claim_job(&job.id, t0 + chrono::Duration::seconds(1), lease).await.unwrap().is_none(), "a duplicate delivery while it runs");
 
-    // The first worker stalls past its lease; another delivery takes the job over.
-    let second = store.claim_job(&job.id, t0 + chrono::Duration::seconds(10), lease).await.unwrap().expect("taken over");
+    // The first worker stalls past its lease: the relay queues the job again and another delivery takes it.
+    let expired = t0 + chrono::Duration::seconds(10);
+    assert!(store.claim_job(&job.id, expired, lease).await.unwrap().is_none(), "only a queued job is claimed");
+    assert_eq!(store.recover_expired_leases(expired).await.unwrap(), (1, 0));
+    let second = store.claim_job(&job.id, expired, lease).await.unwrap().expect("taken over");
     let (stale, live) = (first.claim.unwrap(), second.claim.unwrap());
     assert_ne!(stale, live);
     let later = t0 + chrono::Duration::minutes(1);
@@ -160,19 +163,25 @@ async fn a_retry_waits_out_its_delay_even_when_a_stale_copy_is_delivered() {
 
 #[tokio::test]
 async fn a_job_that_stopped_its_workers_too_often_or_waited_a_day_is_failed_with_a_reason() {
-    use storage::jobs::{JobState, MAX_ATTEMPTS};
+    use storage::jobs::{JobState, MAX_STOPS};
     let app = crate::helpers::spawn_app().await;
     let store = &app.state.store;
     let crashing = test_job(&app, "crashing");
     let (mut t, lease) = (chrono::Utc::now(), chrono::Duration::seconds(5));
     store.create_job(&crashing, t).await.unwrap();
-    for _ in 0..MAX_ATTEMPTS {
-        // Claimed, then its worker dies: the lease runs out.
+    // Retries after transient failures don't count as stops.
+    for _ in 0..12 {
+        let run = store.claim_job(&crashing.id, t, lease).await.unwrap().expect("claimed");
+        assert!(store.retry_job_later(run.claim.as_ref().unwrap(), t, "SMTP unavailable").await.unwrap());
+    }
+    for stop in 1..=MAX_STOPS {
+        // Claimed, then its worker dies: the lease runs out and the relay counts the stop.
         assert!(store.claim_job(&crashing.id, t, lease).await.unwrap().is_some());
         t += chrono::Duration::seconds(10);
+        let (requeued, failed) = store.recover_expired_leases(t).await.unwrap();
+        let expected = if stop < MAX_STOPS { (1, 0) } else { (0, 1) };
+        assert_eq!((requeued, failed), expected, "stop {stop}");
     }
-    let (requeued, failed) = store.recover_expired_leases(t).await.unwrap();
-    assert_eq!((requeued, failed), (0, 1));
     let record = store.find_job(&crashing.id).await.unwrap().unwrap();
     assert_eq!(record.state, JobState::Failed);
     assert!(record.message.as_deref().is_some_and(|m| m.contains("stopped")), "{:?}", record.message);
