@@ -31,10 +31,18 @@ if [ ! -x "$venv/bin/secantusd-py" ] || [ ! -x "$venv/bin/aiosmtpd" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check SecantusDB==0.7.0b3 aiosmtpd==1.4.6
 fi
 
+# secantusd-py by default (a wheel from PyPI: seconds to install on a fresh
+# machine); SECANTUS_SERVER=secantusd-rs uses the much faster Rust server when
+# it is installed (cargo install secantus-mdb ...; see README, "Which local database server").
+server="$venv/bin/secantusd-py"
+if [ "${SECANTUS_SERVER:-secantusd-py}" = secantusd-rs ]; then
+  server="$(command -v secantusd-rs)" || { log "SECANTUS_SERVER=secantusd-rs but secantusd-rs is not installed"; exit 1; }
+  if [ "$storage" = ":memory:" ]; then storage="$(mktemp -d -t hs-secantus-test.XXXXXX)"; fi
+fi
 if ! listening "$mongo_port"; then
   [ "$storage" = ":memory:" ] || mkdir -p "$storage"
-  log "starting SecantusDB on 127.0.0.1:$mongo_port"
-  nohup "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$mongo_port" --storage-path "$storage" \
+  log "starting $(basename "$server") on 127.0.0.1:$mongo_port"
+  nohup "$server" --host 127.0.0.1 --port "$mongo_port" --storage-path "$storage" \
     >"$dev/logs/secantus-$mode.log" 2>&1 &
   wait_for "$mongo_port" SecantusDB
 fi
