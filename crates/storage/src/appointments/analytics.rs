@@ -83,9 +83,14 @@ fn text(d: &Document, key: &str) -> String {
     }
 }
 
-/// Cells summed per (model, group, bin, missed, flagged) within one dimension.
+/// (model, group, bin, missed, flagged).
+type CellKey = (String, String, u32, bool, bool);
+/// (count, sum of p, sum of p²).
+type CellSums = (u64, f64, f64);
+
+/// Cells summed per key within one dimension.
 #[derive(Default)]
-struct Sums(HashMap<(String, String, u32, bool, bool), (u64, f64, f64)>);
+struct Sums(HashMap<CellKey, CellSums>);
 
 impl Sums {
     fn add(&mut self, model: &str, key: &str, cell: &TallyCell) {
