@@ -12,7 +12,7 @@
 //! Nothing is sent for an appointment that is no longer pending or has
 //! started, a patient who opted out, or one without an e-mail address.
 
-use crate::execute::{backoff, storage_outcome, Outcome};
+use crate::execute::{backoff, retrying_while_unavailable, storage_outcome, Outcome};
 use crate::mailer::{Letter, MailError};
 use crate::WorkerState;
 use domain::appointment::AppointmentStatus;
@@ -99,28 +99,13 @@ pub async fn send(args: SendReminder, job: &JobRecord, state: &WorkerState) -> O
         at: state.clock.now(),
         reminder_hours: Some(args.hours),
     };
-    if let Err(err) = log_sent(state, &appointment.id, &contact).await {
+    if let Err(err) = retrying_while_unavailable(|| state.store.add_contact(&appointment.id, &contact)).await {
         // Sent but not logged: retrying would send it again, so report it instead.
         tracing::error!(appointment_id = %appointment.id, error = %err, "reminder sent but not recorded in the contact log");
         return Outcome::Done(json!({ "sent": true, "logged": false }));
     }
     tracing::info!(appointment_id = %appointment.id, hours = args.hours, "reminder sent");
     Outcome::Done(json!({ "sent": true }))
-}
-
-/// Records the sent reminder, retrying for up to 30 s while the database is unreachable.
-async fn log_sent(state: &WorkerState, appointment_id: &str, contact: &Contact) -> Result<(), storage::StorageError> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let mut pause = std::time::Duration::from_millis(200);
-    loop {
-        match state.store.add_contact(appointment_id, contact).await {
-            Err(err) if err.is_unavailable() && std::time::Instant::now() < deadline => {
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(std::time::Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
 }
 
 /// The domain of the sender's address (`MAIL_FROM`), for message ids.
