@@ -108,10 +108,15 @@ pub struct Owed {
 impl Owed {
     /// Makes the invalidations now (before the write is answered).
     pub async fn pay(mut self) {
-        for namespace in &self.namespaces {
-            self.cache.invalidate(namespace).await;
-        }
+        invalidate_all(&self.cache, &self.namespaces).await;
+        // Only now: a request dropped during the invalidations still owes them all.
         self.paid = true;
+    }
+}
+
+async fn invalidate_all(cache: &Cache, namespaces: &[&'static str]) {
+    for namespace in namespaces {
+        cache.invalidate(namespace).await;
     }
 }
 
@@ -122,11 +127,7 @@ impl Drop for Owed {
         }
         let (cache, namespaces) = (self.cache.clone(), std::mem::take(&mut self.namespaces));
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                for namespace in namespaces {
-                    cache.invalidate(namespace).await;
-                }
-            });
+            runtime.spawn(async move { invalidate_all(&cache, &namespaces).await });
         }
     }
 }

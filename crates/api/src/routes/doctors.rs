@@ -27,12 +27,13 @@ crate::resources! {
 #[tracing::instrument(skip_all)]
 pub(crate) async fn create(state: web::Data<AppState>, body: Json<DoctorIn>) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    let owed = state.cache.owe(&[onboarding::CACHE]);
     let doctor = onboarding::create_doctor(
         &state,
         NewDoctor { full_name: body.full_name, email: body.email, password: body.password, specialization: body.specialization },
     )
     .await?;
-    state.cache.invalidate(onboarding::CACHE).await;
+    owed.pay().await;
     let message = if doctor.is_active() { "Doctor created." } else { "Doctor created. An activation code is being e-mailed to them." };
     Ok(HttpResponse::Created().json(DoctorCreated { message: message.into(), user: DoctorOut::from(&doctor) }))
 }
@@ -67,6 +68,8 @@ pub(crate) async fn update(state: web::Data<AppState>, path: web::Path<String>, 
     let full_name = body.full_name.as_deref().map(|n| PersonName::parse("full_name", n)).transpose()?.map(PersonName::into_string);
     let email = body.email.as_deref().map(Email::parse).transpose()?.map(|e| e.as_str().to_string());
     let mut doctor = onboarding::find_doctor(&state, &path).await?;
+    // Owed before the first write: a refusal after a name change still invalidates.
+    let owed = state.cache.owe(&[onboarding::CACHE]);
     if full_name.is_some() || email.is_some() {
         doctor = state.store.update_user_profile(&doctor, full_name, email).await.map_err(|e| match e {
             storage::StorageError::Duplicate { .. } => ApiError::conflict("email_taken", "This e-mail is already in use."),
@@ -86,7 +89,7 @@ pub(crate) async fn update(state: web::Data<AppState>, path: web::Path<String>, 
             tracing::info!(doctor_id = %doctor.id, status = status.as_str(), "doctor status changed");
         }
     }
-    state.cache.invalidate(onboarding::CACHE).await;
+    owed.pay().await;
     Ok(HttpResponse::Ok().json(DoctorOut::from(&doctor)))
 }
 

@@ -33,8 +33,9 @@ pub(crate) async fn get(state: web::Data<AppState>, user: CurrentUser) -> ApiRes
 pub(crate) async fn update(state: web::Data<AppState>, user: CurrentUser, body: Json<ProfileBody>) -> ApiResult<HttpResponse> {
     let name = PersonName::parse("full_name", &body.full_name)?.into_string();
     let account = load(&state, &user).await?;
+    let owed = state.cache.owe(&[crate::services::onboarding::CACHE]);
     let updated = state.store.update_user_profile(&account, Some(name), None).await?;
-    state.cache.invalidate(crate::services::onboarding::CACHE).await;
+    owed.pay().await;
     Ok(HttpResponse::Ok().json(LoginUser::from(&updated)))
 }
 
