@@ -117,12 +117,16 @@ fn grouped(rows: &[TallyCell], bins: u32, model: Option<&str>) -> BTreeMap<Strin
     groups
 }
 
+/// The key the figures of a scope are cached under (public: the benchmark reads it back).
+pub fn key(filter: &AppointmentFilter) -> String {
+    format!("{filter:?}")
+}
+
 /// Figures over the filter's scope, per model version and per group.
 pub async fn predictions(state: &AppState, filter: &AppointmentFilter) -> Result<Analytics, ApiError> {
-    let key = format!("{filter:?}");
     state
         .cache
-        .read_through(CACHE, &key, || async {
+        .read_through(CACHE, &key(filter), || async {
             let tally = state.store.prediction_tally(filter).await?;
             let per_version = grouped(&tally.by_version, BINS, None);
             let mut everyone = ScoreCells::new(BINS);

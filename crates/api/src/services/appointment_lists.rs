@@ -19,7 +19,7 @@ pub fn key(filter: &AppointmentFilter, order: AppointmentOrder, page: PageReques
     format!("list:{filter:?}:{order:?}:{}:{}", page.page, page.page_size)
 }
 
-pub fn page_of(items: &[Appointment], total: u64, page: PageRequest) -> AppointmentPage {
+fn page_of(items: &[Appointment], total: u64, page: PageRequest) -> AppointmentPage {
     AppointmentPage::new(items.iter().map(AppointmentOut::from).collect(), total, page)
 }
 

@@ -77,11 +77,20 @@ pub async fn delete(state: &AppState, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// The key a list page is cached under (ages depend on the clinic day; public: the benchmark reads it back).
+pub fn list_key(filter: &PatientFilter, page: PageRequest, today: chrono::NaiveDate) -> String {
+    format!("list:{filter:?}:{}:{}:{today}", page.page, page.page_size)
+}
+
+/// The key a search page is cached under.
+pub fn search_key(words: &[String], page: PageRequest) -> String {
+    format!("search:{}:{}:{}", words.join(" "), page.page, page.page_size)
+}
+
 pub async fn list(state: &AppState, filter: PatientFilter, page: PageRequest) -> ApiResult<PatientPage> {
-    let key = format!("list:{:?}:{}:{}:{}", filter, page.page, page.page_size, today(state));
     state
         .cache
-        .read_through(CACHE, &key, || async {
+        .read_through(CACHE, &list_key(&filter, page, today(state)), || async {
             let (patients, total) = state.store.list_patients(&filter, page).await?;
             Ok(PatientPage::new(patients.iter().map(|p| out(state, p)).collect(), total, page))
         })
@@ -114,10 +123,9 @@ pub async fn search(state: &AppState, query: &str, page: PageRequest) -> ApiResu
     if query.trim().chars().count() < 2 {
         return Err(ApiError::BadRequest("Type at least 2 characters to search.".into()));
     }
-    let key = format!("search:{}:{}:{}", words.join(" "), page.page, page.page_size);
     state
         .cache
-        .read_through(CACHE, &key, || async {
+        .read_through(CACHE, &search_key(&words, page), || async {
             let mut found = state.store.search_patients(&words, SEARCH_CANDIDATES).await?;
             found.sort_by_cached_key(|p| rank(p, &words, query));
             Ok(found.iter().skip(page.skip() as usize).take(page.page_size as usize).map(|p| out(state, p)).collect())

@@ -7,7 +7,7 @@ use crate::http::query;
 use crate::load::{op, Op};
 use crate::raw::reads::AppointmentQuery;
 use crate::raw::Raw;
-use api::services::{analytics::CACHE as ANALYTICS, appointment_lists, patients::CACHE as PATIENTS};
+use api::services::{analytics::CACHE as ANALYTICS, appointment_lists, patients, patients::CACHE as PATIENTS};
 use chrono::{Duration, NaiveTime};
 use domain::search_text;
 use mongodb::bson::{doc, DateTime as BsonDateTime};
@@ -37,15 +37,32 @@ fn cached(ctx: &Ctx, namespace: &'static str, keys: Vec<String>) -> Op {
 
 const LISTS: &str = appointment_lists::CACHE;
 
+/// A cache hit: the API serves `paths` from the cache that `prime` filled; the
+/// raw side reads the same entries (`keys`) straight from Redis.
+fn warm(ctx: &Ctx, key: &'static str, name: String, kind: Kind, paths: Vec<String>, namespace: &'static str, keys: Vec<String>) -> Endpoint {
+    let token = ctx.admin.token.clone();
+    Endpoint {
+        key,
+        name,
+        kind,
+        raw_does: "users.findOne; Redis GET generation + GET entry".into(),
+        api: get(ctx, paths.clone(), &token, None),
+        raw: cached(ctx, namespace, keys),
+        prime: Some(prime(ctx, paths, &token, namespace)),
+        before_cell: None,
+    }
+}
+
 pub fn patients(ctx: &Ctx) -> Vec<Endpoint> {
     let admin = ctx.admin.clone();
     let list = vec!["/api/patients/".to_string()];
     // The keys `services::patients` caches under (filter, page, page size, clinic day; words, page, page size).
-    let list_key = format!("list:{:?}:1:20:{}", storage::patients::PatientFilter::default(), ctx.today);
+    let first = domain::pagination::PageRequest::default();
+    let list_key = patients::list_key(&storage::patients::PatientFilter::default(), first, ctx.today);
     let searches = ctx.work.searches.clone();
     let paths: Vec<String> = searches.iter().map(|q| query("/api/patients/search/", &[("q", q)])).collect();
     let words: Arc<Vec<Vec<String>>> = Arc::new(searches.iter().map(|q| search_text::query_words(q)).collect());
-    let search_keys = words.iter().map(|w| format!("search:{}:1:20", w.join(" "))).collect();
+    let search_keys = words.iter().map(|w| patients::search_key(w, first)).collect();
     let ws = words.clone();
     vec![
         Endpoint {
@@ -58,16 +75,7 @@ pub fn patients(ctx: &Ctx) -> Vec<Endpoint> {
             prime: None,
             before_cell: None,
         },
-        Endpoint {
-            key: "patients-warm",
-            name: "GET /api/patients/ page 1, warm".into(),
-            kind: Kind::CachedRead,
-            raw_does: "users.findOne; Redis GET generation + GET entry".into(),
-            api: get(ctx, list.clone(), &admin.token, None),
-            raw: cached(ctx, PATIENTS, vec![list_key]),
-            prime: Some(prime(ctx, list, &admin.token, PATIENTS)),
-            before_cell: None,
-        },
+        warm(ctx, "patients-warm", "GET /api/patients/ page 1, warm".into(), Kind::CachedRead, list, PATIENTS, vec![list_key]),
         Endpoint {
             key: "search-cold",
             name: format!("GET /api/patients/search/?q= ({} queries), cold", paths.len()),
@@ -81,16 +89,7 @@ pub fn patients(ctx: &Ctx) -> Vec<Endpoint> {
             prime: None,
             before_cell: None,
         },
-        Endpoint {
-            key: "search-warm",
-            name: format!("GET /api/patients/search/?q= ({} queries), warm", paths.len()),
-            kind: Kind::CachedRead,
-            raw_does: "users.findOne; Redis GET generation + GET entry".into(),
-            api: get(ctx, paths.clone(), &admin.token, None),
-            raw: cached(ctx, PATIENTS, search_keys),
-            prime: Some(prime(ctx, paths, &admin.token, PATIENTS)),
-            before_cell: None,
-        },
+        warm(ctx, "search-warm", format!("GET /api/patients/search/?q= ({} queries), warm", paths.len()), Kind::CachedRead, paths, PATIENTS, search_keys),
     ]
 }
 
@@ -146,16 +145,15 @@ pub fn appointments(ctx: &Ctx) -> Vec<Endpoint> {
             prime: None,
             before_cell: None,
         },
-        Endpoint {
-            key: "appointments-admin-warm",
-            name: "GET /api/appointments/ page 1, admin, warm".into(),
-            kind: Kind::CachedRead,
-            raw_does: "users.findOne; Redis GET generation + GET entry".into(),
-            api: get(ctx, vec!["/api/appointments/".into()], &admin.token, None),
-            raw: cached(ctx, LISTS, vec![admin_list_key]),
-            prime: Some(prime(ctx, vec!["/api/appointments/".into()], &admin.token, LISTS)),
-            before_cell: None,
-        },
+        warm(
+            ctx,
+            "appointments-admin-warm",
+            "GET /api/appointments/ page 1, admin, warm".into(),
+            Kind::CachedRead,
+            vec!["/api/appointments/".into()],
+            LISTS,
+            vec![admin_list_key],
+        ),
         Endpoint {
             key: "appointments-doctor",
             name: "GET /api/appointments/ page 1, one doctor, cold".into(),
@@ -212,7 +210,7 @@ pub fn analytics(ctx: &Ctx) -> Vec<Endpoint> {
     let admin = ctx.admin.clone();
     let path = vec!["/api/analytics/predictions/".to_string()];
     // The key `services::analytics` caches an admin's unfiltered figures under.
-    let key = format!("{:?}", storage::appointments::AppointmentFilter::default());
+    let key = api::services::analytics::key(&storage::appointments::AppointmentFilter::default());
     vec![
         Endpoint {
             key: "analytics-cold",
@@ -224,15 +222,6 @@ pub fn analytics(ctx: &Ctx) -> Vec<Endpoint> {
             prime: None,
             before_cell: None,
         },
-        Endpoint {
-            key: "analytics-warm",
-            name: "GET /api/analytics/predictions/, warm".into(),
-            kind: Kind::AnalyticsWarm,
-            raw_does: "users.findOne; Redis GET generation + GET entry".into(),
-            api: get(ctx, path.clone(), &admin.token, None),
-            raw: cached(ctx, ANALYTICS, vec![key]),
-            prime: Some(prime(ctx, path, &admin.token, ANALYTICS)),
-            before_cell: None,
-        },
+        warm(ctx, "analytics-warm", "GET /api/analytics/predictions/, warm".into(), Kind::AnalyticsWarm, path, ANALYTICS, vec![key]),
     ]
 }

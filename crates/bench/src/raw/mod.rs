@@ -1,7 +1,7 @@
 //! The raw baseline: the database operations each endpoint performs, sent
 //! directly with the `mongodb` driver (and, for cache hits, the Redis reads),
-//! from a client of its own configured like the API's (same URI, pool size,
-//! timeouts and command monitoring). Each function is one request's worth of
+//! from a client of its own, made by the API's own `storage::connect` (same
+//! URI, pool size, timeouts and command monitoring). Each function is one request's worth of
 //! round trips, in the same order, with the same filters, sorts, hints,
 //! projections and limits as the repositories (see `reads` and `writes`).
 //! What it leaves out is the API itself: HTTP, JSON, routing, middleware,
@@ -15,18 +15,15 @@ pub use writes::{patient_past_union_pipeline, Booking};
 use anyhow::Context;
 use domain::clinic_time::ClinicZone;
 use mongodb::bson::{doc, oid::ObjectId, Document};
-use mongodb::event::{command::CommandEvent, EventHandler};
-use mongodb::options::ClientOptions;
 use mongodb::{Collection, Database};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct Raw {
     pub db: Database,
-    commands: Arc<AtomicU64>,
+    /// The connection, counting the commands it sends.
+    store: storage::Store,
     cache: storage::Cache,
     hashing: Arc<Semaphore>,
     zone: ClinicZone,
@@ -62,22 +59,11 @@ pub struct RawSettings<'a> {
 
 impl Raw {
     pub async fn connect(s: RawSettings<'_>) -> anyhow::Result<Self> {
-        let mut options = ClientOptions::parse(s.uri).await?;
-        options.server_selection_timeout = Some(Duration::from_secs(1));
-        options.connect_timeout = Some(Duration::from_secs(3));
-        options.app_name = Some("health-sphere-bench-raw".into());
-        let commands = Arc::new(AtomicU64::new(0));
-        let counter = commands.clone();
-        options.command_event_handler = Some(EventHandler::callback(move |event: CommandEvent| {
-            if let CommandEvent::Started(_) = event {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-        }));
-        let client = mongodb::Client::with_options(options)?;
+        let store = storage::connect(s.uri, s.database, storage::Timeouts::default()).await?;
         let redis = storage::redis_link::connect_lazily(s.redis_url)?;
         Ok(Self {
-            db: client.database(s.database),
-            commands,
+            db: store.db.clone(),
+            store,
             cache: storage::Cache::new(redis, s.redis_prefix),
             hashing: Arc::new(Semaphore::new(s.hash_concurrency)),
             zone: s.zone,
@@ -86,7 +72,7 @@ impl Raw {
     }
 
     pub fn commands_sent(&self) -> u64 {
-        self.commands.load(Ordering::Relaxed)
+        self.store.commands_sent()
     }
 
     pub fn collection(&self, name: &str) -> Collection<Document> {
