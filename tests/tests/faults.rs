@@ -165,3 +165,51 @@ async fn a_reminder_is_emailed_once_across_a_worker_killed_mid_schedule_and_two_
     assert_eq!(done["state"], "succeeded", "{done}");
     stack.iso.cleanup().await;
 }
+
+#[tokio::test]
+async fn both_binaries_started_before_their_database_wait_for_it_and_then_work() {
+    let iso = Isolation::new();
+    let mut mongo = testkit::services::PrivateMongo::start();
+    mongo.stop();
+    let api_port = free_port();
+    let mut env = iso.env(api_port);
+    env.retain(|(k, _)| k != "MONGO_URI");
+    env.push(("MONGO_URI".into(), format!("{}/{}", mongo.uri(), iso.database())));
+    let mut api = Running::start("api", &[], &env);
+    let mut worker = Running::start("worker", &[], &env);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(api.is_running() && worker.is_running(), "neither exits while the database is still starting");
+
+    mongo.start_again();
+    let http = reqwest::Client::new();
+    let healthy = eventually(Duration::from_secs(30), || async {
+        let r = http.get(format!("http://127.0.0.1:{api_port}/health/health/")).send().await.ok()?;
+        (r.status() == StatusCode::OK).then_some(())
+    })
+    .await;
+    assert!(healthy.is_some(), "the API comes up once the database does");
+    let (code, out, err) = run_to_end("api", &["create-admin", "--email", "late@clinic.test", "--password", "admin-pass-1"], &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let login = http
+        .post(format!("http://127.0.0.1:{api_port}/api/auth/login/"))
+        .json(&json!({ "email": "late@clinic.test", "password": "admin-pass-1" }))
+        .send()
+        .await
+        .unwrap();
+    let admin = login.json::<serde_json::Value>().await.unwrap()["access"].as_str().unwrap().to_string();
+    // A doctor without a password is onboarded by an e-mailed code: the worker's job.
+    let email = format!("late-{}@clinic.test", iso.id);
+    let created = http
+        .post(format!("http://127.0.0.1:{api_port}/api/admin/doctors/"))
+        .bearer_auth(&admin)
+        .json(&json!({ "full_name": "Dr Late", "email": email }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let maildir = iso.services.maildir.clone();
+    let code = eventually(Duration::from_secs(60), || async { testkit::mailbox::latest_code(&maildir, &email) }).await;
+    assert!(code.is_some(), "the worker, started before the database, sends the code");
+    assert!(worker.is_running() && api.is_running());
+    iso.cleanup().await;
+}

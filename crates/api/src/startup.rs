@@ -27,7 +27,7 @@ pub struct Application {
 /// the job relay and the repair sweep.
 pub async fn build_state(settings: Settings, clock: SharedClock) -> anyhow::Result<AppState> {
     let timeouts = storage::Timeouts { server_selection: settings.mongo.server_selection_timeout, connect: settings.mongo.connect_timeout };
-    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts)
+    let store = storage::connect_patiently(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts, storage::STARTUP_WAIT)
         .await
         .context("cannot connect to MongoDB (MONGO_URI)")?;
     let fixed = store.backfill_appointment_instants(&settings.clinic.zone).await?;

@@ -32,6 +32,9 @@ impl Default for Timeouts {
     }
 }
 
+/// How long the API and the worker wait for an unreachable database at start-up.
+pub const STARTUP_WAIT: Duration = Duration::from_secs(60);
+
 /// Connects and declares indexes (idempotent). Fails fast when the server is down.
 pub async fn connect(uri: &str, database: &str, timeouts: Timeouts) -> Result<Store> {
     let mut options = ClientOptions::parse(uri).await?;
@@ -50,6 +53,26 @@ pub async fn connect(uri: &str, database: &str, timeouts: Timeouts) -> Result<St
     let store = Store { db: client.database(database), client, commands };
     indexes::ensure(&store).await?;
     Ok(store)
+}
+
+/// Connects like [`connect`], but while the server is unreachable (starting,
+/// restarting, or too busy to answer a handshake within the short request
+/// timeout) tries again with growing pauses, for up to `wait`. A process that
+/// starts a moment before its database then comes up by itself instead of
+/// exiting; a wrong URI or a refused login still fails at once.
+pub async fn connect_patiently(uri: &str, database: &str, timeouts: Timeouts, wait: Duration) -> Result<Store> {
+    let deadline = std::time::Instant::now() + wait;
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match connect(uri, database, timeouts).await {
+            Err(err) if err.is_unavailable() && std::time::Instant::now() + pause < deadline => {
+                tracing::warn!(error = %err, retry_in_ms = pause.as_millis() as u64, "MongoDB is not reachable yet; trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 impl Store {

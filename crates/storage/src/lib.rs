@@ -26,7 +26,7 @@ pub mod tokens;
 pub mod users;
 
 pub use cache::Cache;
-pub use connect::{connect, Store, Timeouts};
+pub use connect::{connect, connect_patiently, Store, Timeouts, STARTUP_WAIT};
 pub use error::StorageError;
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

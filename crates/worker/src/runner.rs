@@ -34,7 +34,7 @@ pub async fn run_with_clock(
     let smtp_url = settings.smtp.url.as_ref().context("SMTP_URL is required by the worker")?.expose_secret().to_string();
     let mailer = Mailer::new(&smtp_url, &settings.smtp.from)?;
     let timeouts = storage::Timeouts { server_selection: settings.mongo.server_selection_timeout, connect: settings.mongo.connect_timeout };
-    let store = storage::connect(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts)
+    let store = storage::connect_patiently(settings.mongo.uri.expose_secret(), &settings.mongo.database, timeouts, storage::STARTUP_WAIT)
         .await
         .context("cannot connect to MongoDB (MONGO_URI)")?;
     let redis_url = settings.redis.url.expose_secret().to_string();

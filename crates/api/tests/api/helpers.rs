@@ -45,6 +45,8 @@ pub fn test_settings(iso: &Isolation, extra: &[(&str, &str)]) -> settings::Setti
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    // Warnings (a worker retrying, a relay failing) are printed with a failing test's output.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let iso = Isolation::new();
     let settings = test_settings(&iso, extra);
     let clock = ManualClock::at(chrono::Utc::now());
@@ -147,7 +149,9 @@ impl TestApp {
                 let _ = rx.await;
                 Ok(())
             };
-            worker::run_with_clock(settings, clock, stop).await.unwrap();
+            if let Err(err) = worker::run_with_clock(settings, clock, stop).await {
+                panic!("the in-process worker stopped: {err:#}");
+            }
         });
         tx
     }

@@ -62,7 +62,7 @@ async fn each_reminder_is_emailed_once_with_two_workers_and_never_when_it_should
     let start = Utc.from_utc_datetime(&NaiveDateTime::parse_from_str(&when, "%Y-%m-%dT%H:%M:%S").unwrap());
     app.advance(start - chrono::Duration::hours(12) - app.clock_now());
     let job_id = jobs::reminder_job_id(&appointment, 24);
-    let job = eventually(Duration::from_secs(20), || async { app.state.store.find_job(&job_id).await.ok().flatten() }).await;
+    let job = eventually(Duration::from_secs(60), || async { app.state.store.find_job(&job_id).await.ok().flatten() }).await;
     let upcoming = app.state.store.upcoming_appointments(app.clock_now(), chrono::Duration::hours(24)).await.unwrap();
     assert!(job.is_some(), "the scheduler writes the job: upcoming {upcoming:?} at {}", app.clock_now());
     let arrived = eventually(Duration::from_secs(60), || async { Some(mailbox::count_to(&smtp.maildir, &ana)).filter(|n| *n >= 1) }).await;
