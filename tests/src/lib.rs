@@ -102,8 +102,17 @@ impl Default for Isolation {
 }
 
 /// A free local port (bound, then released).
+/// A port nothing listens on, below the kernel's ephemeral range (32768 and
+/// up on Linux): a port handed out by the kernel could be handed out again
+/// while a fault test has its service stopped, and the restart would find
+/// another test's service there.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    loop {
+        let port = 20_000 + (uuid::Uuid::new_v4().as_u128() % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Polls `check` until it returns `Some` or `timeout` passes.

@@ -41,9 +41,12 @@ impl Process {
         if self.child.is_some() {
             return;
         }
+        assert!(!listening(self.port), "port {} of {} is taken by another process", self.port, self.name);
         let child = (self.command)().stdout(Stdio::null()).stderr(Stdio::null()).stdin(Stdio::null()).spawn();
-        self.child = Some(child.unwrap_or_else(|e| panic!("cannot start {}: {e}", self.name)));
+        let mut child = child.unwrap_or_else(|e| panic!("cannot start {}: {e}", self.name));
         wait_until(self.name, self.port, true);
+        assert!(matches!(child.try_wait(), Ok(None)), "{} exited at start: port {} is someone else's", self.name, self.port);
+        self.child = Some(child);
     }
 
     /// Kills the process (as a crash would) and waits until the port is closed.

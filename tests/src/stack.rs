@@ -28,7 +28,7 @@ impl Stack {
         let api = Running::start("api", &[], &env);
         let worker = Running::start("worker", &[], &env);
         let stack = Stack { iso, base: format!("http://127.0.0.1:{port}"), http: Client::new(), env, api: Some(api), worker: Some(worker) };
-        let up = eventually(Duration::from_secs(20), || async {
+        let up = eventually(Duration::from_secs(60), || async {
             stack.http.get(format!("{}/health/health/", stack.base)).send().await.ok().filter(|r| r.status().is_success())
         })
         .await;

@@ -91,7 +91,7 @@ async fn both_binaries_start_from_a_replica_set_uri_with_several_hosts() {
     let mut api = Running::start("api", &[], &env);
     let mut worker = Running::start("worker", &[], &env);
     let http = reqwest::Client::new();
-    let healthy = eventually(Duration::from_secs(20), || async {
+    let healthy = eventually(Duration::from_secs(60), || async {
         let r = http.get(format!("http://127.0.0.1:{api_port}/health/health/")).send().await.ok()?;
         (r.status() == StatusCode::OK).then_some(())
     })
@@ -118,7 +118,7 @@ async fn the_worker_serves_its_metrics_on_the_configured_host_only() {
     env.push(("WORKER_METRICS_PORT".into(), metrics_port.to_string()));
     let _worker = Running::start("worker", &[], &env);
     let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
-    let served = eventually(Duration::from_secs(20), || async {
+    let served = eventually(Duration::from_secs(60), || async {
         http.get(format!("http://127.0.0.2:{metrics_port}/metrics")).send().await.ok().filter(|r| r.status().is_success())
     })
     .await;

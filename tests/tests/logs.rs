@@ -53,7 +53,7 @@ async fn no_personal_data_password_code_or_token_reaches_either_process_log() {
     let api = Running::start_logged("api", &[], &env, &api_log);
     let worker = Running::start_logged("worker", &[], &env, &worker_log);
     let c = Caller { http: Client::new(), base: format!("http://127.0.0.1:{port}") };
-    let up = eventually(Duration::from_secs(20), || async { c.http.get(format!("{}/health/health/", c.base)).send().await.ok() }).await;
+    let up = eventually(Duration::from_secs(60), || async { c.http.get(format!("{}/health/health/", c.base)).send().await.ok() }).await;
     assert!(up.is_some());
 
     // Sign in, rightly and wrongly, and with the password where the e-mail goes.

@@ -13,6 +13,9 @@ use jobs::Queues;
 use storage::appointments::reminders::UpcomingAppointment;
 use storage::StorageError;
 
+/// The longest one scheduling pass may take.
+const PASS_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub fn spawn(state: WorkerState, _queues: Queues) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         if !state.settings.reminders.enabled {
@@ -22,8 +25,11 @@ pub fn spawn(state: WorkerState, _queues: Queues) -> tokio::task::JoinHandle<()>
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(err) = schedule_due(&state).await {
-                tracing::warn!(error = %err, "could not schedule reminders; trying again next tick");
+            // A pass stuck on an unanswered database call is abandoned (its writes are idempotent), not waited on forever.
+            match tokio::time::timeout(PASS_LIMIT, schedule_due(&state)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => tracing::warn!(error = %err, "could not schedule reminders; trying again next tick"),
+                Err(_) => tracing::warn!(limit_s = PASS_LIMIT.as_secs(), "a reminder pass took too long; abandoned, trying again next tick"),
             }
         }
     })

@@ -68,7 +68,7 @@ async fn a_job_lost_by_a_redis_restart_is_pushed_again_and_runs_exactly_once() {
     let email = format!("restart-{}@clinic.test", app.iso.id);
     let r = app.post("/api/admin/doctors/", &app.admin, json!({ "full_name": "Dr Restart", "email": email })).await;
     assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
-    let pushed = eventually(Duration::from_secs(10), || async {
+    let pushed = eventually(Duration::from_secs(30), || async {
         app.state.queues.stats(jobs::EMAIL_QUEUE).await.ok().filter(|s| s.pending >= 1)
     })
     .await;
