@@ -14,7 +14,7 @@ use storage::appointments::reminders::UpcomingAppointment;
 use storage::StorageError;
 
 /// The longest one scheduling pass may take.
-const PASS_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+const PASS_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 pub fn spawn(state: WorkerState, _queues: Queues) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -25,7 +25,7 @@ pub fn spawn(state: WorkerState, _queues: Queues) -> tokio::task::JoinHandle<()>
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            // A pass stuck on an unanswered database call is abandoned (its writes are idempotent), not waited on forever.
+            // A pass stuck on an unanswered database call is abandoned (its writes are idempotent and what it did is kept: the next pass goes on from there).
             match tokio::time::timeout(PASS_LIMIT, schedule_due(&state)).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(err)) => tracing::warn!(error = %err, "could not schedule reminders; trying again next tick"),
