@@ -91,7 +91,7 @@ impl Application {
         }
         pipeline::ModelHandle::watch(state.model.clone(), state.store.clone(), Duration::from_secs(5));
         state.relay.clone().spawn();
-        pipeline::maintenance::spawn(state.store.clone(), state.settings.clinic.zone, state.clock.clone(), Duration::from_secs(10));
+        pipeline::maintenance::spawn(state.store.clone(), state.cache.clone(), state.settings.clinic.zone, state.clock.clone(), Duration::from_secs(10));
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             let origins = server_state.settings.http.cors_allowed_origins.clone();

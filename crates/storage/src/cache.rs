@@ -24,6 +24,16 @@
 //! When Redis is unreachable the cache is a no-op (warned once until it
 //! recovers) and callers read from MongoDB.
 
+/// The cached views, by namespace, shared by every process that writes what they show.
+pub mod views {
+    pub const PATIENTS: &str = "patients";
+    pub const APPOINTMENTS: &str = "appointments";
+    pub const ANALYTICS: &str = "analytics";
+    pub const DOCTORS: &str = "doctors";
+    /// What an outcome (or its repaired effects) changes: scores, appointment pages, analytics.
+    pub const OUTCOME: [&str; 3] = [PATIENTS, ANALYTICS, APPOINTMENTS];
+}
+
 use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use serde::{de::DeserializeOwned, Serialize};

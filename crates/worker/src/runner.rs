@@ -39,7 +39,10 @@ pub async fn run_with_clock(
         .context("cannot connect to MongoDB (MONGO_URI)")?;
     let redis_url = settings.redis.url.expose_secret().to_string();
     let consumers = Queues::new(storage::redis_link::connect_lazily_patient(&redis_url)?, &settings.redis.prefix);
-    let producers = Queues::new(storage::redis_link::connect_lazily(&redis_url)?, &settings.redis.prefix);
+    let redis = storage::redis_link::connect_lazily(&redis_url)?;
+    let producers = Queues::new(redis.clone(), &settings.redis.prefix);
+    // The repair sweep empties the API's cached views it changes.
+    let cache = storage::Cache::new(redis, &settings.redis.prefix);
     let otp = domain::otp::OtpHasher::new(settings.auth.secret_key.expose_secret().as_bytes());
     let relay = jobs::Relay::new(store.clone(), producers.clone(), jobs::RelayConfig::from_settings(&settings.jobs));
     let state = WorkerState { settings: Arc::new(settings), store: store.clone(), mailer, otp, clock };
@@ -66,7 +69,7 @@ pub async fn run_with_clock(
         }
     };
     let relay_task = relay.spawn();
-    let sweep = pipeline::maintenance::spawn(store.clone(), state.settings.clinic.zone, state.clock.clone(), Duration::from_secs(10));
+    let sweep = pipeline::maintenance::spawn(store.clone(), cache, state.settings.clinic.zone, state.clock.clone(), Duration::from_secs(10));
     let vacuum = crate::vacuum::spawn(consumers.clone());
     let scheduler = crate::reminders::spawn(state.clone(), producers.clone());
     tracing::info!("worker started");

@@ -14,7 +14,7 @@ use storage::appointments::AppointmentFilter;
 use utoipa::ToSchema;
 
 /// Cache namespace of the analytics replies.
-pub const CACHE: &str = "analytics";
+pub const CACHE: &str = storage::cache::views::ANALYTICS;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

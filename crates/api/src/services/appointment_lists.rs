@@ -12,7 +12,7 @@ use domain::pagination::PageRequest;
 use storage::appointments::{AppointmentFilter, AppointmentOrder};
 
 /// Cache namespace of appointment pages.
-pub const CACHE: &str = "appointments";
+pub const CACHE: &str = storage::cache::views::APPOINTMENTS;
 
 /// The key a page is cached under (public: the benchmark reads it back).
 pub fn key(filter: &AppointmentFilter, order: AppointmentOrder, page: PageRequest) -> String {

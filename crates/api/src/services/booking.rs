@@ -10,7 +10,7 @@
 use crate::auth::CurrentUser;
 use crate::dto::appointment::{AppointmentIn, CorrectionIn, OutcomeIn};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{analytics, appointment_lists, patients};
+use crate::services::appointment_lists;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
 use domain::appointment::{check_outcome_time, may_correct, parse_correction_reason, parse_reason, Appointment, AppointmentStatus, Outcome};
@@ -133,7 +133,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
 }
 
 /// What an outcome or its correction changes besides the appointment.
-const OUTCOME_CACHES: [&str; 3] = [patients::CACHE, analytics::CACHE, appointment_lists::CACHE];
+const OUTCOME_CACHES: [&str; 3] = storage::cache::views::OUTCOME;
 
 /// Brings attendance and the training history in line with the outcome. A
 /// failure here is repaired by the maintenance sweep, so the request still succeeds.

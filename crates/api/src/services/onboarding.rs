@@ -13,7 +13,7 @@ use domain::{email::Email, password::Password, person_name::PersonName, role::Ro
 use storage::users::NewUser;
 
 /// Cache namespace of the doctor lists.
-pub const CACHE: &str = "doctors";
+pub const CACHE: &str = storage::cache::views::DOCTORS;
 
 pub struct NewDoctor {
     pub full_name: String,

@@ -11,7 +11,7 @@ use domain::search_text;
 use storage::patients::PatientFilter;
 
 /// Cache namespace of everything derived from patients.
-pub const CACHE: &str = "patients";
+pub const CACHE: &str = storage::cache::views::PATIENTS;
 /// Search ranks at most this many index matches.
 const SEARCH_CANDIDATES: i64 = 500;
 

@@ -18,6 +18,13 @@ async fn an_outcome_whose_effects_were_interrupted_is_completed_by_the_sweep_onc
     let id = r.body["id"].as_str().unwrap().to_string();
     app.advance(Duration::days(2));
 
+    // The patient list is cached with the score before the outcome.
+    let listed_score = || async {
+        let list = app.get("/api/patients/", &app.admin).await;
+        list.body["patients"].as_array().unwrap().iter().find(|p| p["id"] == patient.as_str()).map(|p| p["attendanceScore"].clone())
+    };
+    assert_eq!(listed_score().await, Some(json!(75)));
+
     // The outcome's own write happens; the process dies before its effects.
     let store = &app.state.store;
     store.record_outcome(&id, Outcome { showed_up: false, was_late: false }, &doctor, app.clock_now()).await.unwrap();
@@ -25,15 +32,16 @@ async fn an_outcome_whose_effects_were_interrupted_is_completed_by_the_sweep_onc
     assert_eq!(stored.attendance.missed, 0, "not applied yet");
     assert!(store.patient_history(&patient).await.unwrap().is_empty());
 
-    let zone = app.state.settings.clinic.zone;
-    let repaired = pipeline::maintenance::repair_outcome_effects(store, &zone, app.clock_now(), Duration::zero()).await.unwrap();
+    let (zone, cache) = (app.state.settings.clinic.zone, &app.state.cache);
+    let repaired = pipeline::maintenance::repair_outcome_effects(store, cache, &zone, app.clock_now(), Duration::zero()).await.unwrap();
     assert_eq!(repaired, 1);
     let stored = store.find_patient(&patient).await.unwrap().unwrap();
     assert_eq!((stored.attendance.missed, stored.attendance.score()), (1, 0));
+    assert_eq!(listed_score().await, Some(json!(0)), "the repair emptied the cached list");
     assert_eq!(store.patient_history(&patient).await.unwrap().len(), 1, "the history row exists");
 
     // Repeating any part counts nothing twice.
-    assert_eq!(pipeline::maintenance::repair_outcome_effects(store, &zone, app.clock_now(), Duration::zero()).await.unwrap(), 0);
+    assert_eq!(pipeline::maintenance::repair_outcome_effects(store, cache, &zone, app.clock_now(), Duration::zero()).await.unwrap(), 0);
     store.apply_outcome_effects(&id, &zone).await.unwrap();
     store.apply_attendance(&patient, &id, domain::appointment::Attended::Missed).await.unwrap();
     let stored = store.find_patient(&patient).await.unwrap().unwrap();
