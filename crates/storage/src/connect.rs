@@ -61,18 +61,7 @@ pub async fn connect(uri: &str, database: &str, timeouts: Timeouts) -> Result<St
 /// starts a moment before its database then comes up by itself instead of
 /// exiting; a wrong URI or a refused login still fails at once.
 pub async fn connect_patiently(uri: &str, database: &str, timeouts: Timeouts, wait: Duration) -> Result<Store> {
-    let deadline = std::time::Instant::now() + wait;
-    let mut pause = Duration::from_millis(250);
-    loop {
-        match connect(uri, database, timeouts).await {
-            Err(err) if err.is_unavailable() && std::time::Instant::now() + pause < deadline => {
-                tracing::warn!(error = %err, retry_in_ms = pause.as_millis() as u64, "MongoDB is not reachable yet; trying again");
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
+    crate::retry::while_unavailable(wait, || connect(uri, database, timeouts)).await
 }
 
 impl Store {

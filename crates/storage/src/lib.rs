@@ -22,6 +22,7 @@ pub mod patients;
 /// Bulk loading for benchmarks only (`--features seed`); never in the binaries.
 #[cfg(feature = "seed")]
 pub mod seed;
+pub mod retry;
 pub mod tokens;
 pub mod users;
 

@@ -76,34 +76,15 @@ pub async fn run(job: JobRef, state: Data<WorkerState>) -> Result<(), BoxDynErro
     Ok(())
 }
 
-/// How long to keep trying a write that must not be lost while the database is unreachable.
-const RETRY_WRITES_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Runs `write` again, with growing pauses, for up to 30 s while the database
-/// is unreachable: for writes that record work already done (an e-mail sent),
+/// How long to keep trying a write that must not be lost while the database
+/// is unreachable: writes that record work already done (an e-mail sent),
 /// which would otherwise be done again.
-pub async fn retrying_while_unavailable<T, F, Fut>(mut write: F) -> Result<T, storage::StorageError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, storage::StorageError>>,
-{
-    let deadline = std::time::Instant::now() + RETRY_WRITES_FOR;
-    let mut pause = std::time::Duration::from_millis(200);
-    loop {
-        match write().await {
-            Err(err) if err.is_unavailable() && std::time::Instant::now() < deadline => {
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(std::time::Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
-}
+pub const RETRY_WRITES_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Records what the handler decided: a job that did its work and then failed
 /// to say so would run again once its lease expired.
 async fn record(store: &storage::Store, claim: &JobClaim, outcome: &Outcome) {
-    let recorded = retrying_while_unavailable(|| async {
+    let recorded = storage::retry::while_unavailable(RETRY_WRITES_FOR, || async {
         match outcome {
             Outcome::Done(result) => store.finish_job(claim, JobState::Succeeded, None, result).await,
             Outcome::Failed(reason) => store.finish_job(claim, JobState::Failed, Some(reason), &serde_json::Value::Null).await,

@@ -12,7 +12,7 @@
 //! Nothing is sent for an appointment that is no longer pending or has
 //! started, a patient who opted out, or one without an e-mail address.
 
-use crate::execute::{backoff, retrying_while_unavailable, storage_outcome, Outcome};
+use crate::execute::{backoff, storage_outcome, Outcome, RETRY_WRITES_FOR};
 use crate::mailer::{Letter, MailError};
 use crate::WorkerState;
 use domain::appointment::AppointmentStatus;
@@ -99,7 +99,7 @@ pub async fn send(args: SendReminder, job: &JobRecord, state: &WorkerState) -> O
         at: state.clock.now(),
         reminder_hours: Some(args.hours),
     };
-    if let Err(err) = retrying_while_unavailable(|| state.store.add_contact(&appointment.id, &contact)).await {
+    if let Err(err) = storage::retry::while_unavailable(RETRY_WRITES_FOR, || state.store.add_contact(&appointment.id, &contact)).await {
         // Sent but not logged: retrying would send it again, so report it instead.
         tracing::error!(appointment_id = %appointment.id, error = %err, "reminder sent but not recorded in the contact log");
         return Outcome::Done(json!({ "sent": true, "logged": false }));
