@@ -9,14 +9,13 @@
 
 use crate::WorkerState;
 use chrono::{DateTime, Duration, Utc};
-use jobs::Queues;
 use storage::appointments::reminders::UpcomingAppointment;
 use storage::StorageError;
 
 /// The longest one scheduling pass may take.
 const PASS_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 
-pub fn spawn(state: WorkerState, _queues: Queues) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: WorkerState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         if !state.settings.reminders.enabled {
             return;

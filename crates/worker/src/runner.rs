@@ -71,7 +71,7 @@ pub async fn run_with_clock(
     let relay_task = relay.spawn();
     let sweep = pipeline::maintenance::spawn(store.clone(), cache, state.settings.clinic.zone, state.clock.clone(), Duration::from_secs(10));
     let vacuum = crate::vacuum::spawn(consumers.clone());
-    let scheduler = crate::reminders::spawn(state.clone(), producers.clone());
+    let scheduler = crate::reminders::spawn(state.clone());
     tracing::info!("worker started");
     let result = Monitor::new()
         .register(factory(EMAIL_QUEUE, 4))

@@ -132,9 +132,6 @@ pub async fn create(state: &AppState, user: &CurrentUser, body: &AppointmentIn) 
     Ok(appointment)
 }
 
-/// What an outcome or its correction changes besides the appointment.
-const OUTCOME_CACHES: [&str; 3] = storage::cache::views::OUTCOME;
-
 /// Brings attendance and the training history in line with the outcome. A
 /// failure here is repaired by the maintenance sweep, so the request still succeeds.
 async fn apply_effects(state: &AppState, id: &str) {
@@ -156,7 +153,7 @@ pub async fn record_outcome(state: &AppState, user: &CurrentUser, id: &str, body
     if current.status == AppointmentStatus::Pending {
         check_outcome_time(current.starts_at_utc, state.now())?;
     }
-    let owed = state.cache.owe(&OUTCOME_CACHES);
+    let owed = state.cache.owe(&storage::cache::views::OUTCOME);
     let updated = state.store.record_outcome(&current.id, outcome, &user.id, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict(
             "not_pending",
@@ -185,7 +182,7 @@ pub async fn correct_outcome(state: &AppState, user: &CurrentUser, id: &str, bod
     if current.outcome == Some(outcome) {
         return Ok(current);
     }
-    let owed = state.cache.owe(&OUTCOME_CACHES);
+    let owed = state.cache.owe(&storage::cache::views::OUTCOME);
     let updated = state.store.correct_outcome(&current.id, outcome, &user.id, &reason, state.now()).await.map_err(|e| match e {
         storage::StorageError::Conflict(_) => ApiError::conflict("changed", "The outcome changed meanwhile; reload and try again."),
         other => other.into(),

@@ -93,8 +93,8 @@ type CellSums = (u64, f64, f64);
 struct Sums(HashMap<CellKey, CellSums>);
 
 impl Sums {
-    fn add(&mut self, model: &str, key: &str, cell: &TallyCell) {
-        let e = self.0.entry((model.to_string(), key.to_string(), cell.bin, cell.missed, cell.flagged)).or_default();
+    fn add(&mut self, key: &str, cell: &TallyCell) {
+        let e = self.0.entry((cell.model.clone(), key.to_string(), cell.bin, cell.missed, cell.flagged)).or_default();
         e.0 += cell.count;
         e.1 += cell.sum_p;
         e.2 += cell.sum_p2;
@@ -120,9 +120,8 @@ impl Store {
         while cursor.advance().await? {
             let row: Document = cursor.deserialize_current()?;
             let Ok(id) = row.get_document("_id") else { continue };
-            let model = text(id, "m");
             let cell = TallyCell {
-                model: model.clone(),
+                model: text(id, "m"),
                 key: String::new(),
                 bin: number(id, "b").clamp(0.0, f64::from(BINS - 1)) as u32,
                 missed: flag(id, "y"),
@@ -131,10 +130,10 @@ impl Store {
                 sum_p: number(&row, "s"),
                 sum_p2: number(&row, "s2"),
             };
-            version.add(&model, &model, &cell);
-            gender.add(&model, &text(id, "g"), &cell);
-            age.add(&model, &text(id, "a"), &cell);
-            neighbourhood.add(&model, &text(id, "n"), &cell);
+            version.add(&cell.model, &cell);
+            gender.add(&text(id, "g"), &cell);
+            age.add(&text(id, "a"), &cell);
+            neighbourhood.add(&text(id, "n"), &cell);
         }
         Ok(PredictionTally {
             by_version: version.cells(),
