@@ -28,11 +28,7 @@ impl Stack {
         let api = Running::start("api", &[], &env);
         let worker = Running::start("worker", &[], &env);
         let stack = Stack { iso, base: format!("http://127.0.0.1:{port}"), http: Client::new(), env, api: Some(api), worker: Some(worker) };
-        let up = eventually(Duration::from_secs(60), || async {
-            stack.http.get(format!("{}/health/health/", stack.base)).send().await.ok().filter(|r| r.status().is_success())
-        })
-        .await;
-        assert!(up.is_some(), "api did not become healthy");
+        assert!(wait_until_healthy(&stack.http, &stack.base, Duration::from_secs(60)).await, "api did not become healthy");
         stack
     }
 
@@ -51,7 +47,7 @@ impl Stack {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> (StatusCode, Value) {
-        self.post("/api/auth/login/", None, json!({ "email": email, "password": password })).await
+        login_at(&self.http, &self.base, email, password).await
     }
 
     pub async fn admin_token(&self) -> String {
@@ -74,3 +70,15 @@ impl Stack {
     }
 }
 
+/// Waits up to `timeout` until the API at `base` answers its health check with 200.
+pub async fn wait_until_healthy(http: &Client, base: &str, timeout: Duration) -> bool {
+    eventually(timeout, || async { http.get(format!("{base}/health/health/")).send().await.ok().filter(|r| r.status() == StatusCode::OK) })
+        .await
+        .is_some()
+}
+
+/// Logs in at the API at `base`: the status and the body.
+pub async fn login_at(http: &Client, base: &str, email: &str, password: &str) -> (StatusCode, Value) {
+    let res = http.post(format!("{base}/api/auth/login/")).json(&json!({ "email": email, "password": password })).send().await.unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 use testkit::process::{run_to_end, Running};
-use testkit::stack::Stack;
+use testkit::stack::{login_at, wait_until_healthy, Stack};
 use testkit::{eventually, free_port, Isolation};
 
 /// The shipped sample, repeated with fresh appointment ids until it has about `rows` rows.
@@ -90,20 +90,10 @@ async fn both_binaries_start_from_a_replica_set_uri_with_several_hosts() {
     assert_eq!(code, 0, "{out}{err}");
     let mut api = Running::start("api", &[], &env);
     let mut worker = Running::start("worker", &[], &env);
-    let http = reqwest::Client::new();
-    let healthy = eventually(Duration::from_secs(60), || async {
-        let r = http.get(format!("http://127.0.0.1:{api_port}/health/health/")).send().await.ok()?;
-        (r.status() == StatusCode::OK).then_some(())
-    })
-    .await;
-    assert!(healthy.is_some(), "the API is up on the replica set");
-    let login = http
-        .post(format!("http://127.0.0.1:{api_port}/api/auth/login/"))
-        .json(&json!({ "email": "rs@clinic.test", "password": "admin-pass-1" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
+    let (http, base) = (reqwest::Client::new(), format!("http://127.0.0.1:{api_port}"));
+    assert!(wait_until_healthy(&http, &base, Duration::from_secs(60)).await, "the API is up on the replica set");
+    let (status, _) = login_at(&http, &base, "rs@clinic.test", "admin-pass-1").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(worker.is_running() && api.is_running());
     iso.cleanup().await;
 }
@@ -181,26 +171,17 @@ async fn both_binaries_started_before_their_database_wait_for_it_and_then_work()
     assert!(api.is_running() && worker.is_running(), "neither exits while the database is still starting");
 
     mongo.start_again();
-    let http = reqwest::Client::new();
-    let healthy = eventually(Duration::from_secs(30), || async {
-        let r = http.get(format!("http://127.0.0.1:{api_port}/health/health/")).send().await.ok()?;
-        (r.status() == StatusCode::OK).then_some(())
-    })
-    .await;
-    assert!(healthy.is_some(), "the API comes up once the database does");
+    let (http, base) = (reqwest::Client::new(), format!("http://127.0.0.1:{api_port}"));
+    assert!(wait_until_healthy(&http, &base, Duration::from_secs(30)).await, "the API comes up once the database does");
     let (code, out, err) = run_to_end("api", &["create-admin", "--email", "late@clinic.test", "--password", "admin-pass-1"], &env);
     assert_eq!(code, 0, "{out}{err}");
-    let login = http
-        .post(format!("http://127.0.0.1:{api_port}/api/auth/login/"))
-        .json(&json!({ "email": "late@clinic.test", "password": "admin-pass-1" }))
-        .send()
-        .await
-        .unwrap();
-    let admin = login.json::<serde_json::Value>().await.unwrap()["access"].as_str().unwrap().to_string();
+    let (status, login) = login_at(&http, &base, "late@clinic.test", "admin-pass-1").await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let admin = login["access"].as_str().unwrap().to_string();
     // A doctor without a password is onboarded by an e-mailed code: the worker's job.
     let email = format!("late-{}@clinic.test", iso.id);
     let created = http
-        .post(format!("http://127.0.0.1:{api_port}/api/admin/doctors/"))
+        .post(format!("{base}/api/admin/doctors/"))
         .bearer_auth(&admin)
         .json(&json!({ "full_name": "Dr Late", "email": email }))
         .send()
